@@ -1,0 +1,71 @@
+"""Settings read from the environment (CLAIMOPS_*) once per process."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path.cwd() / "claimops-data"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLAIMOPS_", env_file=".env", extra="ignore")
+
+    database_url: str = ""
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    secret_key: str = ""
+    token_minutes: int = 8 * 60
+    language: str = "zh"
+    timezone: str = "Asia/Shanghai"
+
+    # Straight-through processing: a clean claim at or under this amount is decided automatically
+    # when review starts. Off unless enabled, so every decision has a named person by default.
+    stp_enabled: bool = False
+    stp_limit: Decimal = Decimal("5000.00")
+
+    # Review red flags
+    early_claim_days: int = 30
+    late_report_days: int = 30
+    frequent_claims_per_year: int = 3
+    large_claim_share: Decimal = Decimal("0.5")
+
+    # Uploads
+    max_upload_bytes: int = 10 * 1024 * 1024
+
+    # Default authority limits per role (CNY); a user's own limit overrides.
+    authority_handler: Decimal = Decimal("10000")
+    authority_reviewer: Decimal = Decimal("50000")
+    authority_approver: Decimal = Decimal("1000000")
+    authority_manager: Decimal = Decimal("5000000")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'claimops.db'}"
+
+    @property
+    def resolved_secret_key(self) -> str:
+        """A configured key, else one kept in the data dir so that all workers share it."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            import secrets
+
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(secrets.token_urlsafe(48))
+            tmp.replace(path) if not path.exists() else tmp.unlink()
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,56 @@
+"""Domain errors. Each carries a stable code; the API maps them to HTTP once (web/errors.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ClaimopsError(Exception):
+    status = 400
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, *, code: str | None = None, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.details = details
+
+
+class ValidationFailed(ClaimopsError):
+    status = 422
+    code = "VALIDATION_ERROR"
+
+
+class NotFound(ClaimopsError):
+    status = 404
+    code = "NOT_FOUND"
+
+
+class Conflict(ClaimopsError):
+    status = 409
+    code = "CONFLICT"
+
+
+class IllegalTransition(Conflict):
+    code = "ILLEGAL_TRANSITION"
+
+
+class Unauthorized(ClaimopsError):
+    status = 401
+    code = "UNAUTHORIZED"
+
+
+class Forbidden(ClaimopsError):
+    status = 403
+    code = "FORBIDDEN"
+
+
+class PayloadTooLarge(ClaimopsError):
+    status = 413
+    code = "FILE_TOO_LARGE"
+
+
+class UnsupportedMedia(ClaimopsError):
+    status = 415
+    code = "UNSUPPORTED_FILE_TYPE"

@@ -1,0 +1,44 @@
+"""Message catalogues: every label and sentence shown to people lives in zh.toml / en.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+
+def _flatten(prefix: str, node: dict[str, Any], out: dict[str, str]) -> None:
+    for key, value in node.items():
+        full = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(full, value, out)
+        else:
+            out[full] = str(value)
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    text = resources.files("claimops.i18n").joinpath(f"{lang}.toml").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    _flatten("", tomllib.loads(text), out)
+    return out
+
+
+def normalize_lang(lang: str | None) -> str:
+    if lang and lang.lower().startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
+    """Translate; a missing key falls back to Chinese, then to the key itself (visible, not silent)."""
+    text = catalogue(normalize_lang(lang)).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
+    return text.format(**params) if params else text
+
+
+def has(key: str, lang: str = DEFAULT_LANGUAGE) -> bool:
+    return key in catalogue(normalize_lang(lang))

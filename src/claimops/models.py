@@ -1,0 +1,23 @@
+"""Imports every model so that Base.metadata is complete (Alembic, tests, create_all)."""
+
+from claimops.claims.models import Claim, ClaimEvent, ClaimFinding, ClaimTiming, Decision
+from claimops.customers.models import Customer
+from claimops.db import Base
+from claimops.documents.models import Document
+from claimops.payments.models import Payment
+from claimops.policies.models import Policy
+from claimops.users.models import User
+
+__all__ = [
+    "Base",
+    "Claim",
+    "ClaimEvent",
+    "ClaimFinding",
+    "ClaimTiming",
+    "Customer",
+    "Decision",
+    "Document",
+    "Payment",
+    "Policy",
+    "User",
+]

@@ -1,0 +1,54 @@
+"""Roles, what each may do, and default decision authority (pure)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    HANDLER = "handler"
+    REVIEWER = "reviewer"
+    APPROVER = "approver"
+    FINANCE = "finance"
+    MANAGER = "manager"
+    ADMIN = "admin"
+    AUDITOR = "auditor"
+
+
+R = Role
+SUPERVISORS = frozenset({R.MANAGER, R.ADMIN})
+
+# Permission name -> roles holding it. Auditors read everything and write nothing.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "read": frozenset(Role),
+    "policy.write": frozenset({R.HANDLER, *SUPERVISORS}),
+    "claim.report": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "claim.accept": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "claim.reject": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "claim.request_documents": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "claim.start_investigation": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "claim.finish_investigation": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "claim.start_review": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "claim.decide": frozenset({R.HANDLER, R.REVIEWER, R.APPROVER, *SUPERVISORS}),
+    "claim.approve": frozenset({R.APPROVER, *SUPERVISORS}),
+    "claim.close": frozenset({R.HANDLER, R.REVIEWER, R.FINANCE, *SUPERVISORS}),
+    "claim.withdraw": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "claim.reopen": frozenset({R.REVIEWER, R.APPROVER, *SUPERVISORS}),
+    "document.upload": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "payment.release": frozenset({R.FINANCE, *SUPERVISORS}),
+    "user.manage": frozenset({R.ADMIN}),
+    "report.read": frozenset({R.MANAGER, R.ADMIN, R.AUDITOR, R.APPROVER, R.REVIEWER}),
+}
+
+
+def can(role: Role | str, permission: str) -> bool:
+    return Role(role) in PERMISSIONS.get(permission, frozenset())
+
+
+def default_authority(role: Role | str, limits: dict[str, Decimal]) -> Decimal | None:
+    """None means unlimited (admin). Roles that may not decide get zero."""
+    role = Role(role)
+    if role is R.ADMIN:
+        return None
+    return limits.get(role.value, Decimal(0))
