@@ -38,9 +38,7 @@ def all_doc_types() -> set[str]:
 def checklist(line: Line | str, received: Iterable[str], lang: str = "zh") -> list[ChecklistItem]:
     got = set(received)
     required, optional = doc_types(line)
-    return [
-        ChecklistItem(d, t(f"doc.{d}", lang), d in required, d in got) for d in [*required, *optional]
-    ]
+    return [ChecklistItem(d, t(f"doc.{d}", lang), d in required, d in got) for d in [*required, *optional]]
 
 
 def missing(line: Line | str, received: Iterable[str]) -> list[str]:

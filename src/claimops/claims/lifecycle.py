@@ -73,7 +73,7 @@ TRANSITIONS: dict[Action, dict[Status, Status]] = {
     Action.RELEASE: {S.DECIDED: S.PAYMENT_PENDING},
     Action.PAY: {S.PAYMENT_PENDING: S.PAID},
     Action.CLOSE: {S.PAID: S.CLOSED, S.DECIDED: S.CLOSED},
-    Action.WITHDRAW: {s: S.WITHDRAWN for s in (S.REPORTED, *OPEN_BEFORE_DECISION)},
+    Action.WITHDRAW: dict.fromkeys((S.REPORTED, *OPEN_BEFORE_DECISION), S.WITHDRAWN),
     Action.REOPEN: {S.CLOSED: S.UNDER_REVIEW},
 }
 

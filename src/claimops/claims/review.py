@@ -60,9 +60,7 @@ def review(ctx: ReviewContext, rules: ReviewRules = ReviewRules()) -> list[Findi
             )
         )
     if ctx.claimed_amount > terms.remaining_limit:
-        out.append(
-            Finding("EXCEEDS_REMAINING_LIMIT", WARN, {"remaining_limit": str(terms.remaining_limit)})
-        )
+        out.append(Finding("EXCEEDS_REMAINING_LIMIT", WARN, {"remaining_limit": str(terms.remaining_limit)}))
     if ctx.same_incident_claims:
         out.append(Finding("DUPLICATE_CLAIM", BLOCK, {"count": ctx.same_incident_claims}))
     since_inception = (ctx.incident_date - terms.effective_from).days

@@ -1,4 +1,7 @@
-"""Message catalogues: every label and sentence shown to people lives in zh.toml / en.toml."""
+"""Message catalogues: every label and sentence shown to people lives in i18n/<lang>/*.toml.
+
+Each language folder holds one file per area (core, web, reports...); they merge into one catalogue.
+"""
 
 from __future__ import annotations
 
@@ -22,9 +25,11 @@ def _flatten(prefix: str, node: dict[str, Any], out: dict[str, str]) -> None:
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    text = resources.files("claimops.i18n").joinpath(f"{lang}.toml").read_text(encoding="utf-8")
     out: dict[str, str] = {}
-    _flatten("", tomllib.loads(text), out)
+    folder = resources.files("claimops.i18n").joinpath(lang)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            _flatten("", tomllib.loads(entry.read_text(encoding="utf-8")), out)
     return out
 
 

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from pydantic import ValidationError
+
+from claimops.claims import service
+from claimops.claims.lifecycle import Action, Status
+from claimops.claims.lines import Line
+from claimops.claims.queries import ClaimFilter, list_claims, queue_filter
+from claimops.claims.schemas import ActionIn, ClaimOut, ClaimPage, DecideIn, ReportIn
+from claimops.claims.views import detail, summary
+from claimops.errors import NotFound, ValidationFailed
+from claimops.web.deps import ActorDep, LangDep, NowDep, SessionDep, SettingsDep
+
+router = APIRouter(prefix="/claims", tags=["claims"])
+PLAIN_ACTIONS = {
+    a.value: a
+    for a in Action
+    if a not in (Action.REPORT, Action.DECIDE, Action.PAY, Action.RELEASE, Action.APPROVE)
+}
+
+
+@router.post("", status_code=201, response_model=ClaimOut, summary="Report a claim (报案)")
+def report(
+    body: ReportIn, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep, lang: LangDep
+) -> ClaimOut:
+    claim = service.report_claim(session=session, actor=actor, cmd=body, now=now, settings=settings)
+    return detail(session, claim, lang)
+
+
+@router.get("", response_model=ClaimPage, summary="List claims with filters and pagination")
+def index(
+    session: SessionDep,
+    actor: ActorDep,
+    status: Annotated[list[Status] | None, Query()] = None,
+    line: Annotated[list[Line] | None, Query()] = None,
+    reported_from: date | None = None,
+    reported_to: date | None = None,
+    incident_from: date | None = None,
+    incident_to: date | None = None,
+    region: str | None = None,
+    channel: str | None = None,
+    q: Annotated[str | None, Query(max_length=40)] = None,
+    queue: Annotated[bool, Query(description="only the caller's work queue")] = False,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> ClaimPage:
+    actor.require("read")
+    flt = queue_filter(actor.role) if queue else ClaimFilter()
+    if status:
+        flt.statuses = [s.value for s in status]
+    flt.lines = [ln.value for ln in line or []]
+    flt.reported_from, flt.reported_to = reported_from, reported_to
+    flt.incident_from, flt.incident_to = incident_from, incident_to
+    flt.region, flt.channel, flt.q = region, channel, q
+    rows, total = list_claims(session=session, flt=flt, page=page, page_size=page_size)
+    return ClaimPage(items=[summary(c) for c in rows], total=total, page=page, page_size=page_size)
+
+
+@router.get("/{claim_number}", response_model=ClaimOut, summary="A claim with timeline, checklist, findings")
+def read(claim_number: str, session: SessionDep, actor: ActorDep, lang: LangDep) -> ClaimOut:
+    actor.require("read")
+    return detail(session, service.get_claim(session=session, claim_number=claim_number), lang)
+
+
+@router.post(
+    "/{claim_number}/{action}",
+    response_model=ClaimOut,
+    summary="Apply a lifecycle action",
+    description="Actions: accept, reject, request_documents, start_investigation, finish_investigation, "
+    "start_review, decide ({outcome, assessed_loss, reason_codes, payment_method}), approve, close, "
+    "withdraw, reopen. Others take {note, reason_codes, doc_types}. An illegal move is 409.",
+)
+def act(
+    claim_number: str,
+    action: str,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    settings: SettingsDep,
+    lang: LangDep,
+    body: Annotated[dict[str, Any] | None, Body()] = None,
+) -> ClaimOut:
+    payload = body or {}
+    try:
+        if action == Action.DECIDE.value:
+            claim = service.decide(
+                session=session,
+                actor=actor,
+                claim_number=claim_number,
+                cmd=DecideIn(**payload),
+                now=now,
+                settings=settings,
+            )
+        elif action == Action.APPROVE.value:
+            claim = service.approve(
+                session=session, actor=actor, claim_number=claim_number, cmd=ActionIn(**payload), now=now
+            )
+        elif action in PLAIN_ACTIONS:
+            claim = service.perform(
+                session=session,
+                actor=actor,
+                claim_number=claim_number,
+                action=PLAIN_ACTIONS[action],
+                cmd=_action_in(payload),
+                now=now,
+                settings=settings,
+            )
+        else:
+            raise NotFound(f"unknown action {action!r}", code="UNKNOWN_ACTION")
+    except ValidationError as exc:
+        fields = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        summary_ = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
+        raise ValidationFailed(f"invalid input: {summary_}", details={"fields": fields}) from None
+    return detail(session, claim, lang)
+
+
+def _action_in(payload: dict[str, Any]) -> ActionIn:
+    note = payload.get("note") or payload.get("reason") or payload.get("comment") or ""
+    reasons = payload.get("reason_codes") or ([payload["reason_code"]] if payload.get("reason_code") else [])
+    return ActionIn(note=str(note), reason_codes=reasons, doc_types=payload.get("doc_types") or [])

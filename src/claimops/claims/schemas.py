@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from claimops.claims.lifecycle import Outcome
+from claimops.payments.methods import PaymentMethod, normalize_method
+from claimops.schemas import MoneyIn, MoneyOut
+
+
+class ReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    policy_number: str = Field(min_length=1, max_length=40)
+    incident_date: date
+    description: str = Field(default="", max_length=4000)
+    claimed_amount: MoneyIn
+    reported_at: datetime | None = None
+    channel: str = Field(default="", max_length=32)
+
+    @field_validator("claimed_amount")
+    @classmethod
+    def _positive(cls, v: Decimal) -> Decimal:
+        if v <= 0:
+            raise ValueError("must be positive")
+        return v
+
+
+class ActionIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    note: str = Field(default="", max_length=2000)
+    reason_codes: list[str] = Field(default_factory=list)
+    doc_types: list[str] = Field(default_factory=list)
+
+
+class DecideIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Outcome
+    assessed_loss: MoneyIn
+    reason_codes: list[str] = Field(default_factory=list)
+    payment_method: PaymentMethod | None = None
+    note: str = Field(default="", max_length=2000)
+
+    @field_validator("payment_method", mode="before")
+    @classmethod
+    def _method(cls, v: Any) -> Any:
+        return None if v in (None, "") else normalize_method(v)
+
+
+class EventOut(BaseModel):
+    seq: int
+    action: str
+    from_status: str | None
+    to_status: str
+    actor: str
+    at: datetime
+    note: str
+    data: dict[str, Any]
+
+
+class ChecklistItemOut(BaseModel):
+    doc_type: str
+    label: str
+    required: bool
+    received: bool
+
+
+class FindingOut(BaseModel):
+    code: str
+    severity: str
+    message: str
+    params: dict[str, Any]
+
+
+class DecisionOut(BaseModel):
+    outcome: str
+    assessed_loss: MoneyOut
+    approved_amount: MoneyOut
+    reason_codes: list[str]
+    payment_method: str | None
+    decided_by: str | None
+    decided_at: datetime
+    requires_approval: bool
+    approved_by: str | None
+    approved_at: datetime | None
+
+
+class PaymentOut(BaseModel):
+    payment_id: int
+    claim_number: str
+    amount: MoneyOut
+    method: str
+    payee: dict[str, str]
+    status: str
+    idempotency_key: str
+    paid_at: datetime
+
+
+class DocumentOut(BaseModel):
+    id: int
+    doc_type: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class TimingOut(BaseModel):
+    acceptance_days: float | None
+    investigation_days: float | None
+    review_days: float | None
+    payment_days: float | None
+    handling_days: float | None
+
+
+class ClaimSummaryOut(BaseModel):
+    claim_number: str
+    policy_number: str
+    line: str
+    status: str
+    incident_date: date
+    reported_at: datetime
+    claimed_amount: MoneyOut
+    approved_amount: MoneyOut | None
+    paid_amount: MoneyOut
+    claimant: str
+    region: str
+    channel: str
+    risk_score: float | None
+
+
+class ClaimOut(ClaimSummaryOut):
+    description: str
+    outcome: str | None
+    allowed_actions: list[str]
+    straight_through: bool
+    reopen_count: int
+    events: list[EventOut]
+    checklist: list[ChecklistItemOut]
+    missing_documents: list[str]
+    findings: list[FindingOut]
+    decision: DecisionOut | None
+    payments: list[PaymentOut]
+    documents: list[DocumentOut]
+    timing: TimingOut
+
+
+class ClaimPage(BaseModel):
+    items: list[ClaimSummaryOut]
+    total: int
+    page: int
+    page_size: int

@@ -1,0 +1,359 @@
+"""Claim use cases. The only place that changes a claim's status is `apply_transition`."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from claimops.claims import checklist as checklists
+from claimops.claims.lifecycle import Action, Outcome, Status, transition
+from claimops.claims.models import Claim, ClaimEvent, ClaimFinding, ClaimTiming, Decision
+from claimops.claims.review import BLOCK, Finding, ReviewContext, ReviewRules, review, straight_through
+from claimops.claims.schemas import ActionIn, DecideIn, ReportIn
+from claimops.claims.settlement import settle, validate_reason_codes
+from claimops.claims.timing import stage_durations
+from claimops.clock import as_utc, local_date
+from claimops.config import Settings
+from claimops.db import is_postgres
+from claimops.documents.models import Document
+from claimops.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from claimops.policies.service import get_policy, policy_terms
+from claimops.users.actor import Actor, system_actor
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def get_claim(*, session: Session, claim_number: str, for_update: bool = False) -> Claim:
+    stmt = select(Claim).where(Claim.claim_number == claim_number)
+    if for_update and is_postgres(session):
+        stmt = stmt.with_for_update(of=Claim).execution_options(populate_existing=True)
+    claim = session.scalar(stmt)
+    if claim is None:
+        raise NotFound(f"claim {claim_number} not found", code="CLAIM_NOT_FOUND")
+    return claim
+
+
+def new_claim_number(reported_at: datetime) -> str:
+    return f"CL{local_date(reported_at):%Y%m%d}{secrets.randbelow(10**8):08d}"
+
+
+def apply_transition(
+    *,
+    session: Session,
+    claim: Claim,
+    action: Action,
+    actor: Actor,
+    now: datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> ClaimEvent:
+    """Check the move, append the event, set the status and rebuild the stage timings."""
+    step = transition(Status(claim.status), action)
+    at = max(as_utc(now), claim.events[-1].at) if claim.events else as_utc(now)
+    event = ClaimEvent(
+        claim_id=claim.id,
+        seq=len(claim.events) + 1,
+        action=action.value,
+        from_status=step.from_status.value,
+        to_status=step.to_status.value,
+        actor_id=actor.id,
+        actor=actor.name,
+        at=at,
+        note=note,
+        data=data or {},
+    )
+    claim.events.append(event)
+    claim.status = step.to_status.value
+    claim.updated_at = at
+    _store_timing(session, claim)
+    return event
+
+
+def _store_timing(session: Session, claim: Claim) -> None:
+    d = stage_durations(claim.events)
+    row = session.get(ClaimTiming, claim.id) or ClaimTiming(claim_id=claim.id, reported_at=claim.reported_at)
+    row.accepted_at, row.decided_at, row.paid_at = d.accepted_at, d.decided_at, d.paid_at
+    row.completed_at = d.completed_at
+    row.acceptance_s, row.investigation_s, row.review_s = d.acceptance, d.investigation, d.review
+    row.payment_s, row.handling_s = d.payment, d.handling
+    session.add(row)
+
+
+def report_claim(
+    *, session: Session, actor: Actor, cmd: ReportIn, now: datetime, settings: Settings
+) -> Claim:
+    actor.require("claim.report")
+    reported_at = as_utc(cmd.reported_at) if cmd.reported_at else as_utc(now)
+    if reported_at > as_utc(now) + CLOCK_SKEW:
+        raise ValidationFailed("reported_at is in the future", code="REPORTED_IN_FUTURE")
+    if cmd.incident_date > local_date(now):
+        raise ValidationFailed("incident_date is in the future", code="INCIDENT_IN_FUTURE")
+    if cmd.incident_date > local_date(reported_at):
+        raise ValidationFailed("incident_date is after the report", code="INCIDENT_AFTER_REPORT")
+    policy = get_policy(session=session, policy_number=cmd.policy_number)
+    claim = Claim(
+        claim_number=new_claim_number(reported_at),
+        policy_id=policy.id,
+        customer_id=policy.customer_id,
+        line=policy.line,
+        region=policy.holder.region,
+        channel=cmd.channel or policy.channel,
+        status=Status.REPORTED.value,
+        incident_date=cmd.incident_date,
+        reported_at=reported_at,
+        description=cmd.description,
+        claimed_amount=cmd.claimed_amount,
+        paid_amount=Decimal("0"),
+        events=[],
+    )
+    claim.policy = policy
+    for attempt in range(3):
+        try:
+            with session.begin_nested():
+                session.add(claim)
+                session.flush()
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            claim.claim_number = new_claim_number(reported_at)
+    claim.events.append(
+        ClaimEvent(
+            claim_id=claim.id,
+            seq=1,
+            action=Action.REPORT.value,
+            from_status=None,
+            to_status=Status.REPORTED.value,
+            actor_id=actor.id,
+            actor=actor.name,
+            at=reported_at,
+            note="",
+            data={"channel": claim.channel},
+        )
+    )
+    _store_timing(session, claim)
+    run_review(session=session, claim=claim, settings=settings)
+    session.flush()
+    return claim
+
+
+def received_doc_types(session: Session, claim_id: int) -> list[str]:
+    return list(session.scalars(select(Document.doc_type).where(Document.claim_id == claim_id).distinct()))
+
+
+def run_review(*, session: Session, claim: Claim, settings: Settings) -> list[Finding]:
+    """Run the red-flag rules and replace the claim's findings with the result."""
+    terms = policy_terms(session=session, policy=claim.policy)
+    same_incident = session.scalar(
+        select(func.count())
+        .select_from(Claim)
+        .where(
+            Claim.policy_id == claim.policy_id,
+            Claim.incident_date == claim.incident_date,
+            Claim.id != claim.id,
+            Claim.status.not_in([Status.REJECTED.value, Status.WITHDRAWN.value]),
+        )
+    )
+    last_year = session.scalar(
+        select(func.count())
+        .select_from(Claim)
+        .where(
+            Claim.customer_id == claim.customer_id,
+            Claim.id != claim.id,
+            Claim.reported_at >= claim.reported_at - timedelta(days=365),
+            Claim.reported_at <= claim.reported_at,
+        )
+    )
+    ctx = ReviewContext(
+        claimed_amount=claim.claimed_amount,
+        incident_date=claim.incident_date,
+        reported_on=local_date(claim.reported_at),
+        terms=terms,
+        missing_documents=checklists.missing(claim.line, received_doc_types(session, claim.id)),
+        same_incident_claims=same_incident or 0,
+        claims_last_year=last_year or 0,
+        risk_score=claim.risk_score,
+    )
+    findings = review(ctx, review_rules(settings))
+    session.execute(delete(ClaimFinding).where(ClaimFinding.claim_id == claim.id))
+    session.add_all(
+        ClaimFinding(claim_id=claim.id, code=f.code, severity=f.severity, params=f.params) for f in findings
+    )
+    return findings
+
+
+def review_rules(settings: Settings) -> ReviewRules:
+    return ReviewRules(
+        early_claim_days=settings.early_claim_days,
+        late_report_days=settings.late_report_days,
+        frequent_claims_per_year=settings.frequent_claims_per_year,
+        large_claim_share=settings.large_claim_share,
+    )
+
+
+def perform(
+    *,
+    session: Session,
+    actor: Actor,
+    claim_number: str,
+    action: Action,
+    cmd: ActionIn,
+    now: datetime,
+    settings: Settings,
+) -> Claim:
+    """Every lifecycle action that needs no amounts (decide and payments have their own)."""
+    if action in (Action.DECIDE, Action.APPROVE, Action.PAY, Action.RELEASE, Action.REPORT):
+        raise ValidationFailed(f"{action.value} is not a plain action", code="UNKNOWN_ACTION")
+    actor.require(f"claim.{action.value}")
+    claim = get_claim(session=session, claim_number=claim_number, for_update=True)
+    transition(Status(claim.status), action)  # fail before any other work
+    data: dict[str, Any] = {}
+    if cmd.reason_codes:
+        data["reason_codes"] = validate_reason_codes(cmd.reason_codes)
+    if action is Action.ACCEPT and claim.handler_id is None and actor.id is not None:
+        claim.handler_id = actor.id
+    if action is Action.REQUEST_DOCUMENTS:
+        wanted = cmd.doc_types or checklists.missing(claim.line, received_doc_types(session, claim.id))
+        unknown = sorted(set(wanted) - checklists.all_doc_types())
+        if unknown:
+            raise ValidationFailed(f"unknown document type(s): {', '.join(unknown)}", code="UNKNOWN_DOC_TYPE")
+        data["doc_types"] = wanted
+    if (
+        action is Action.CLOSE
+        and claim.status == Status.DECIDED.value
+        and claim.outcome != Outcome.DENIED.value
+    ):
+        raise Conflict("an approved claim is closed after payment, not before", code="CLOSE_BEFORE_PAYMENT")
+    if action is Action.REOPEN:
+        _retire_decision(session, claim)
+        claim.reopen_count += 1
+    apply_transition(
+        session=session, claim=claim, action=action, actor=actor, now=now, note=cmd.note, data=data
+    )
+    if action in (Action.START_REVIEW, Action.FINISH_INVESTIGATION, Action.REOPEN):
+        findings = run_review(session=session, claim=claim, settings=settings)
+        if (
+            action is Action.START_REVIEW
+            and settings.stp_enabled
+            and straight_through(findings, claim.claimed_amount, settings.stp_limit)
+        ):
+            _straight_through(session=session, claim=claim, now=now, settings=settings)
+    session.flush()
+    return claim
+
+
+def _retire_decision(session: Session, claim: Claim) -> None:
+    for decision in session.scalars(select(Decision).where(Decision.claim_id == claim.id, Decision.current)):
+        decision.current = False
+    claim.outcome = None
+    claim.approved_amount = None
+    claim.assessed_loss = None
+
+
+def current_decision(session: Session, claim_id: int) -> Decision | None:
+    return session.scalar(
+        select(Decision).where(Decision.claim_id == claim_id, Decision.current).order_by(Decision.id.desc())
+    )
+
+
+def decide(
+    *, session: Session, actor: Actor, claim_number: str, cmd: DecideIn, now: datetime, settings: Settings
+) -> Claim:
+    actor.require("claim.decide")
+    claim = get_claim(session=session, claim_number=claim_number, for_update=True)
+    transition(Status(claim.status), Action.DECIDE)
+    return _decide(session=session, claim=claim, actor=actor, cmd=cmd, now=now)
+
+
+def _decide(*, session: Session, claim: Claim, actor: Actor, cmd: DecideIn, now: datetime) -> Claim:
+    terms = policy_terms(session=session, policy=claim.policy)
+    result = settle(
+        outcome=cmd.outcome,
+        assessed_loss=cmd.assessed_loss,
+        incident_date=claim.incident_date,
+        terms=terms,
+        reason_codes=cmd.reason_codes,
+    )
+    _retire_decision(session, claim)
+    blocked = session.scalar(
+        select(func.count())
+        .select_from(ClaimFinding)
+        .where(ClaimFinding.claim_id == claim.id, ClaimFinding.severity == BLOCK)
+    )
+    pays = result.outcome is not Outcome.DENIED
+    needs_approval = pays and (not actor.within_authority(result.approved_amount) or bool(blocked))
+    decision = Decision(
+        claim_id=claim.id,
+        outcome=result.outcome.value,
+        assessed_loss=cmd.assessed_loss,
+        approved_amount=result.approved_amount,
+        reason_codes=result.reason_codes,
+        payment_method=cmd.payment_method.value if cmd.payment_method else None,
+        decided_by=actor.id,
+        decided_at=as_utc(now),
+        requires_approval=needs_approval,
+        current=True,
+        note=cmd.note,
+    )
+    session.add(decision)
+    claim.outcome = result.outcome.value
+    claim.assessed_loss = cmd.assessed_loss
+    claim.approved_amount = result.approved_amount
+    apply_transition(
+        session=session,
+        claim=claim,
+        action=Action.DECIDE,
+        actor=actor,
+        now=now,
+        note=cmd.note,
+        data={
+            "outcome": result.outcome.value,
+            "approved_amount": str(result.approved_amount),
+            "reason_codes": result.reason_codes,
+            "requires_approval": needs_approval,
+        },
+    )
+    if pays and not needs_approval:
+        apply_transition(session=session, claim=claim, action=Action.RELEASE, actor=actor, now=now)
+    session.flush()
+    return claim
+
+
+def _straight_through(*, session: Session, claim: Claim, now: datetime, settings: Settings) -> None:
+    robot = system_actor(authority=settings.stp_limit)
+    claim.straight_through = True
+    _decide(
+        session=session,
+        claim=claim,
+        actor=robot,
+        cmd=DecideIn(outcome=Outcome.APPROVED, assessed_loss=claim.claimed_amount, note="STP"),
+        now=now,
+    )
+
+
+def approve(*, session: Session, actor: Actor, claim_number: str, cmd: ActionIn, now: datetime) -> Claim:
+    """An approver releases a decision above the decider's authority (or one with a blocking finding)."""
+    actor.require("claim.approve")
+    claim = get_claim(session=session, claim_number=claim_number, for_update=True)
+    transition(Status(claim.status), Action.APPROVE)
+    decision = current_decision(session, claim.id)
+    if decision is None or not decision.requires_approval or decision.approved_by is not None:
+        raise Conflict("this decision is not waiting for approval", code="NOT_AWAITING_APPROVAL")
+    if decision.decided_by is not None and decision.decided_by == actor.id:
+        raise Forbidden("the user who decided a claim may not approve it", code="FOUR_EYES")
+    if not actor.within_authority(decision.approved_amount):
+        raise Forbidden(
+            f"{decision.approved_amount} is above your authority limit of {actor.authority}",
+            code="AUTHORITY_EXCEEDED",
+        )
+    decision.approved_by = actor.id
+    decision.approved_at = as_utc(now)
+    apply_transition(session=session, claim=claim, action=Action.APPROVE, actor=actor, now=now, note=cmd.note)
+    session.flush()
+    return claim

@@ -1,0 +1,165 @@
+"""Shaping claims for output (API and pages): masked personal data, labels in the user's language."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from claimops.claims import checklist as checklists
+from claimops.claims.lifecycle import Status, allowed_actions
+from claimops.claims.models import Claim, ClaimFinding, ClaimTiming
+from claimops.claims.schemas import (
+    ChecklistItemOut,
+    ClaimOut,
+    ClaimSummaryOut,
+    DecisionOut,
+    DocumentOut,
+    EventOut,
+    FindingOut,
+    PaymentOut,
+    TimingOut,
+)
+from claimops.claims.service import current_decision
+from claimops.documents.service import documents_for
+from claimops.i18n import t
+from claimops.masking import mask_account, mask_name
+from claimops.payments.models import Payment
+from claimops.payments.service import payments_for
+from claimops.users.models import User
+
+DAY = 86400.0
+
+
+def finding_message(code: str, params: dict[str, object], lang: str) -> str:
+    shown = dict(params)
+    if "missing" in shown and isinstance(shown["missing"], list):
+        shown["missing"] = "、".join(t(f"doc.{d}", lang) for d in shown["missing"])
+    if "reasons" in shown and isinstance(shown["reasons"], list):
+        shown["reasons"] = "; ".join(str(r) for r in shown["reasons"])
+    return t(f"finding.{code}", lang, **shown)
+
+
+def summary(claim: Claim) -> ClaimSummaryOut:
+    return ClaimSummaryOut(
+        claim_number=claim.claim_number,
+        policy_number=claim.policy.policy_number,
+        line=claim.line,
+        status=claim.status,
+        incident_date=claim.incident_date,
+        reported_at=claim.reported_at,
+        claimed_amount=claim.claimed_amount,
+        approved_amount=claim.approved_amount,
+        paid_amount=claim.paid_amount,
+        claimant=mask_name(claim.policy.holder.name),
+        region=claim.region,
+        channel=claim.channel,
+        risk_score=claim.risk_score,
+    )
+
+
+def payment_out(payment: Payment, claim_number: str) -> PaymentOut:
+    return PaymentOut(
+        payment_id=payment.id,
+        claim_number=claim_number,
+        amount=payment.amount,
+        method=payment.method,
+        payee={
+            "name": payment.payee_name,
+            "bank": payment.payee_bank,
+            "account": mask_account(payment.payee_account),
+        },
+        status=payment.status,
+        idempotency_key=payment.idempotency_key,
+        paid_at=payment.paid_at,
+    )
+
+
+def _days(seconds: int | None) -> float | None:
+    return None if seconds is None else round(seconds / DAY, 2)
+
+
+def detail(session: Session, claim: Claim, lang: str = "zh") -> ClaimOut:
+    docs = documents_for(session, claim.id)
+    received = {d.doc_type for d in docs}
+    findings = session.scalars(
+        select(ClaimFinding).where(ClaimFinding.claim_id == claim.id).order_by(ClaimFinding.id)
+    ).all()
+    decision = current_decision(session, claim.id)
+    timing = session.get(ClaimTiming, claim.id)
+    names: dict[int, str] = {}
+    if decision is not None:
+        ids = [i for i in (decision.decided_by, decision.approved_by) if i is not None]
+        rows = session.execute(select(User.id, User.username).where(User.id.in_(ids)))
+        names = {uid: name for uid, name in rows}  # noqa: C416 - rows are Row objects
+    base = summary(claim).model_dump()
+    return ClaimOut(
+        **base,
+        description=claim.description,
+        outcome=claim.outcome,
+        allowed_actions=[a.value for a in allowed_actions(Status(claim.status))],
+        straight_through=claim.straight_through,
+        reopen_count=claim.reopen_count,
+        events=[
+            EventOut(
+                seq=e.seq,
+                action=e.action,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                actor=e.actor,
+                at=e.at,
+                note=e.note,
+                data=e.data,
+            )
+            for e in claim.events
+        ],
+        checklist=[
+            ChecklistItemOut(doc_type=i.doc_type, label=i.label, required=i.required, received=i.received)
+            for i in checklists.checklist(claim.line, received, lang)
+        ],
+        missing_documents=checklists.missing(claim.line, received),
+        findings=[
+            FindingOut(
+                code=f.code,
+                severity=f.severity,
+                message=finding_message(f.code, f.params, lang),
+                params=f.params,
+            )
+            for f in findings
+        ],
+        decision=None
+        if decision is None
+        else DecisionOut(
+            outcome=decision.outcome,
+            assessed_loss=decision.assessed_loss,
+            approved_amount=decision.approved_amount,
+            reason_codes=decision.reason_codes,
+            payment_method=decision.payment_method,
+            decided_by=names.get(
+                decision.decided_by or -1, "system" if decision.decided_by is None else None
+            ),
+            decided_at=decision.decided_at,
+            requires_approval=decision.requires_approval,
+            approved_by=names.get(decision.approved_by) if decision.approved_by else None,
+            approved_at=decision.approved_at,
+        ),
+        payments=[payment_out(p, claim.claim_number) for p in payments_for(session, claim.id)],
+        documents=[
+            DocumentOut(
+                id=d.id,
+                doc_type=d.doc_type,
+                filename=d.filename,
+                content_type=d.content_type,
+                size=d.size,
+                sha256=d.sha256,
+                uploaded_at=d.uploaded_at,
+            )
+            for d in docs
+        ],
+        timing=TimingOut(
+            acceptance_days=_days(timing.acceptance_s if timing else None),
+            investigation_days=_days(timing.investigation_s if timing else None),
+            review_days=_days(timing.review_s if timing else None),
+            payment_days=_days(timing.payment_s if timing else None),
+            handling_days=_days(timing.handling_s if timing else None),
+        ),
+    )

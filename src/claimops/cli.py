@@ -1,0 +1,157 @@
+"""`claimops` command line: database, users, demo data, server."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+import typer
+
+from claimops.config import get_settings
+from claimops.errors import ClaimopsError
+
+app = typer.Typer(help="claimops — claims operations platform", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic migrations)", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+def fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Create or migrate the schema to the latest version."""
+    from claimops.migrate import upgrade
+
+    url = get_settings().resolved_database_url
+    upgrade(url, revision)
+    typer.echo(f"database at {revision}: {_safe_url(url)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    from claimops.migrate import downgrade
+
+    downgrade(get_settings().resolved_database_url, revision)
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[str, typer.Option(help="handler, reviewer, approver, finance, manager, admin, auditor")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    authority_limit: Annotated[str | None, typer.Option(help="decision authority in CNY")] = None,
+    full_name: str = "",
+) -> None:
+    """Create a user."""
+    from claimops.db import unit_of_work
+    from claimops.users.service import create_user
+
+    limit = None
+    if authority_limit is not None:
+        try:
+            limit = Decimal(authority_limit)
+        except InvalidOperation:
+            fail(f"authority limit {authority_limit!r} is not an amount")
+    try:
+        with unit_of_work() as session:
+            create_user(
+                session=session,
+                username=username,
+                password=password,
+                role=role,
+                authority_limit=limit,
+                full_name=full_name,
+            )
+    except ClaimopsError as exc:
+        fail(exc.message)
+    typer.echo(f"created {role} {username}")
+
+
+@app.command("seed")
+def seed(
+    claims: Annotated[int, typer.Option(min=1, help="number of claims")] = 5000,
+    seed: Annotated[int, typer.Option(help="random seed (same seed, same data)")] = 42,
+    password: Annotated[str, typer.Option(help="password of the demo users")] = DEMO_PASSWORD,
+) -> None:
+    """Generate reproducible demo data (customers, policies, claims with full histories)."""
+    from claimops.db import get_engine
+    from claimops.demo.bulk import seed_database
+
+    try:
+        report = seed_database(get_engine(), claims=claims, seed=seed, password=password)
+    except ValueError as exc:
+        fail(str(exc))
+    typer.echo(f"seeded {report}")
+
+
+@app.command("serve")
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """Run the web app and API."""
+    import uvicorn
+
+    uvicorn.run(
+        "claimops.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info"
+    )
+
+
+@app.command("demo")
+def demo(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    claims: int = 5000,
+    seed: int = 42,
+) -> None:
+    """Everything in one go: schema, demo data and users, then the web app."""
+    from sqlalchemy import func, select
+
+    from claimops.claims.models import Claim
+    from claimops.db import get_engine, unit_of_work
+    from claimops.demo.bulk import seed_database
+    from claimops.migrate import upgrade
+
+    os.environ.setdefault("CLAIMOPS_STP_ENABLED", "true")
+    get_settings.cache_clear()
+    settings = get_settings()
+    upgrade(settings.resolved_database_url)
+    with unit_of_work() as session:
+        existing = session.scalar(select(func.count(Claim.id))) or 0
+    if existing:
+        typer.echo(f"database already holds {existing} claims; not seeding again")
+    else:
+        report = seed_database(get_engine(), claims=claims, seed=seed, password=DEMO_PASSWORD)
+        typer.echo(f"seeded {report}")
+    typer.echo(f"\nclaimops demo: http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
+    typer.echo(
+        f"demo users (password {DEMO_PASSWORD}): "
+        "handler1, reviewer1, approver1, finance1, manager, admin, auditor"
+    )
+    serve(host=host, port=port, workers=1)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _register_optional() -> None:
+    try:
+        from claimops.mining.reserving_cli import reserve
+    except ImportError:
+        return
+    app.command("reserve")(reserve)
+
+
+_register_optional()

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from claimops.claims.schemas import DocumentOut
+from claimops.documents.service import upload_document
+from claimops.errors import PayloadTooLarge
+from claimops.web.deps import ActorDep, NowDep, SessionDep, SettingsDep
+
+router = APIRouter(prefix="/claims", tags=["documents"])
+
+
+@router.post(
+    "/{claim_number}/documents",
+    status_code=201,
+    response_model=DocumentOut,
+    summary="Upload a document (multipart: doc_type, file)",
+)
+async def upload(
+    claim_number: str,
+    doc_type: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    settings: SettingsDep,
+) -> DocumentOut:
+    data = await file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes} bytes")
+    doc = upload_document(
+        session=session,
+        actor=actor,
+        claim_number=claim_number,
+        doc_type=doc_type,
+        filename=file.filename or "upload",
+        data=data,
+        now=now,
+        settings=settings,
+    )
+    return DocumentOut(
+        id=doc.id,
+        doc_type=doc.doc_type,
+        filename=doc.filename,
+        content_type=doc.content_type,
+        size=doc.size,
+        sha256=doc.sha256,
+        uploaded_at=doc.uploaded_at,
+    )

@@ -1,0 +1,141 @@
+"""Releasing a claim's payment: idempotent, four-eyes, and at most once per decision.
+
+The guarantees hold in the database, not only here: payments.decision_id and
+payments.idempotency_key are unique, the claim row is locked (PostgreSQL) and the insert runs in a
+savepoint, so of any number of racing requests exactly one pays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from claimops.claims.lifecycle import Action, Status, transition
+from claimops.claims.models import Claim
+from claimops.claims.service import apply_transition, current_decision, get_claim
+from claimops.clock import as_utc
+from claimops.db import is_postgres
+from claimops.errors import Conflict, Forbidden, ValidationFailed
+from claimops.payments.models import Payment
+from claimops.payments.schemas import PaymentIn
+from claimops.policies.models import Policy
+from claimops.policies.service import paid_to_date
+from claimops.users.actor import Actor
+
+
+def request_hash(claim_number: str, cmd: PaymentIn) -> str:
+    body = json.dumps({"claim": claim_number, **cmd.model_dump(mode="json")}, sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _by_key(session: Session, key: str) -> Payment | None:
+    return session.scalar(select(Payment).where(Payment.idempotency_key == key))
+
+
+def _replay(existing: Payment, digest: str) -> Payment:
+    if existing.request_hash != digest:
+        raise Conflict(
+            "this Idempotency-Key was used for a different payment request", code="IDEMPOTENCY_KEY_REUSED"
+        )
+    return existing
+
+
+def release_payment(
+    *,
+    session: Session,
+    actor: Actor,
+    claim_number: str,
+    cmd: PaymentIn,
+    idempotency_key: str | None,
+    now: datetime,
+) -> tuple[Payment, bool]:
+    """Returns (payment, created). A repeated key returns the first payment with created=False."""
+    key = (idempotency_key or "").strip()
+    if not key:
+        raise ValidationFailed("the Idempotency-Key header is required", code="IDEMPOTENCY_KEY_REQUIRED")
+    if len(key) > 128:
+        raise ValidationFailed(
+            "Idempotency-Key is longer than 128 characters", code="IDEMPOTENCY_KEY_INVALID"
+        )
+    actor.require("payment.release")
+    digest = request_hash(claim_number, cmd)
+    claim = get_claim(session=session, claim_number=claim_number, for_update=True)
+    existing = _by_key(session, key)  # after the lock: a racing twin has committed by now
+    if existing is not None:
+        return _replay(existing, digest), False
+    decision = current_decision(session, claim.id)
+    if (
+        decision is not None
+        and session.scalar(select(Payment.id).where(Payment.decision_id == decision.id)) is not None
+    ):
+        raise Conflict(f"claim {claim_number} has already been paid", code="ALREADY_PAID")
+    if claim.status != Status.PAYMENT_PENDING.value:
+        if claim.status in (Status.PAID.value, Status.CLOSED.value):
+            raise Conflict(f"claim {claim_number} has already been paid", code="ALREADY_PAID")
+        transition(Status(claim.status), Action.PAY)
+    assert decision is not None  # payment_pending always has a current decision
+    if decision.decided_by is not None and decision.decided_by == actor.id:
+        raise Forbidden("the user who decided a claim may not release its payment", code="FOUR_EYES")
+    amount = decision.approved_amount
+    if cmd.amount is not None and cmd.amount != amount:
+        raise ValidationFailed(
+            f"the payment must be the approved amount {amount}",
+            code="AMOUNT_NOT_APPROVED",
+            details={"approved_amount": str(amount)},
+        )
+    _check_policy_limit(session, claim, amount)
+    payment = Payment(
+        claim_id=claim.id,
+        decision_id=decision.id,
+        idempotency_key=key,
+        request_hash=digest,
+        amount=amount,
+        method=cmd.method.value,
+        payee_name=cmd.payee.name,
+        payee_bank=cmd.payee.bank,
+        payee_account=cmd.payee.account.replace(" ", ""),
+        status="paid",
+        released_by=actor.id,
+        paid_at=as_utc(now),
+    )
+    try:
+        with session.begin_nested():
+            session.add(payment)
+            session.flush()
+    except IntegrityError:
+        existing = _by_key(session, key)
+        if existing is not None:
+            return _replay(existing, digest), False
+        raise Conflict(f"claim {claim_number} has already been paid", code="ALREADY_PAID") from None
+    claim.paid_amount = claim.paid_amount + amount
+    apply_transition(
+        session=session,
+        claim=claim,
+        action=Action.PAY,
+        actor=actor,
+        now=now,
+        data={"amount": str(amount), "method": payment.method, "payment_id": payment.id},
+    )
+    session.flush()
+    return payment, True
+
+
+def _check_policy_limit(session: Session, claim: Claim, amount: Decimal) -> None:
+    if is_postgres(session):
+        session.execute(select(Policy.id).where(Policy.id == claim.policy_id).with_for_update())
+    paid = paid_to_date(session=session, policy_id=claim.policy_id)
+    if paid + amount > claim.policy.sum_insured:
+        raise Conflict(
+            f"paying {amount} would exceed the policy's limit {claim.policy.sum_insured} (paid {paid})",
+            code="LIMIT_EXCEEDED",
+        )
+
+
+def payments_for(session: Session, claim_id: int) -> list[Payment]:
+    return list(session.scalars(select(Payment).where(Payment.claim_id == claim_id).order_by(Payment.id)))

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from claimops.masking import mask_id_number, mask_phone
+from claimops.policies.models import Policy
+from claimops.policies.schemas import HolderOut, PolicyIn, PolicyOut
+from claimops.policies.service import create_policy, get_policy, policy_terms
+from claimops.web.deps import ActorDep, SessionDep
+
+router = APIRouter(prefix="/policies", tags=["policies"])
+
+
+def policy_out(session: SessionDep, policy: Policy) -> PolicyOut:
+    terms = policy_terms(session=session, policy=policy)
+    holder = policy.holder
+    return PolicyOut(
+        policy_number=policy.policy_number,
+        line=policy.line,
+        holder=HolderOut(
+            name=holder.name,
+            id_number=mask_id_number(holder.id_number),
+            phone=mask_phone(holder.phone),
+            region=holder.region,
+        ),
+        effective_from=policy.effective_from,
+        effective_to=policy.effective_to,
+        sum_insured=policy.sum_insured,
+        deductible=policy.deductible,
+        coinsurance_rate=policy.coinsurance_rate,
+        premium=policy.premium,
+        channel=policy.channel,
+        paid_to_date=terms.paid_to_date,
+        remaining_limit=terms.remaining_limit,
+    )
+
+
+@router.post("", status_code=201, response_model=PolicyOut, summary="Register a policy")
+def create(body: PolicyIn, session: SessionDep, actor: ActorDep) -> PolicyOut:
+    return policy_out(session, create_policy(session=session, actor=actor, cmd=body))
+
+
+@router.get("/{policy_number}", response_model=PolicyOut, summary="A policy with its remaining limit")
+def read(policy_number: str, session: SessionDep, actor: ActorDep) -> PolicyOut:
+    actor.require("read")
+    return policy_out(session, get_policy(session=session, policy_number=policy_number))

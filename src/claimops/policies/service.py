@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from claimops.claims.models import Claim
+from claimops.claims.settlement import PolicyTerms
+from claimops.customers.service import upsert_customer
+from claimops.errors import Conflict, NotFound
+from claimops.money import money_or_zero
+from claimops.payments.models import Payment
+from claimops.policies.models import Policy
+from claimops.policies.schemas import PolicyIn
+from claimops.users.actor import Actor
+
+
+def create_policy(*, session: Session, actor: Actor, cmd: PolicyIn) -> Policy:
+    actor.require("policy.write")
+    if session.scalar(select(Policy.id).where(Policy.policy_number == cmd.policy_number)) is not None:
+        raise Conflict(f"policy {cmd.policy_number} already exists", code="POLICY_EXISTS")
+    holder = upsert_customer(
+        session=session,
+        name=cmd.holder.name,
+        id_number=cmd.holder.id_number,
+        phone=cmd.holder.phone,
+        region=cmd.holder.region,
+    )
+    policy = Policy(
+        policy_number=cmd.policy_number,
+        line=cmd.line.value,
+        customer_id=holder.id,
+        effective_from=cmd.effective_from,
+        effective_to=cmd.effective_to,
+        sum_insured=cmd.sum_insured,
+        deductible=cmd.deductible,
+        coinsurance_rate=cmd.coinsurance_rate,
+        premium=cmd.premium,
+        channel=cmd.channel,
+    )
+    policy.holder = holder
+    session.add(policy)
+    session.flush()
+    return policy
+
+
+def get_policy(*, session: Session, policy_number: str) -> Policy:
+    policy = session.scalar(select(Policy).where(Policy.policy_number == policy_number))
+    if policy is None:
+        raise NotFound(f"policy {policy_number} not found", code="POLICY_NOT_FOUND")
+    return policy
+
+
+def paid_to_date(*, session: Session, policy_id: int) -> Decimal:
+    total = session.scalar(
+        select(func.sum(Payment.amount))
+        .join(Claim, Claim.id == Payment.claim_id)
+        .where(Claim.policy_id == policy_id)
+    )
+    return money_or_zero(total)
+
+
+def policy_terms(*, session: Session, policy: Policy) -> PolicyTerms:
+    return PolicyTerms(
+        effective_from=policy.effective_from,
+        effective_to=policy.effective_to,
+        sum_insured=policy.sum_insured,
+        deductible=policy.deductible,
+        coinsurance_rate=policy.coinsurance_rate,
+        paid_to_date=paid_to_date(session=session, policy_id=policy.id),
+    )

@@ -1,0 +1,64 @@
+"""The application factory: REST API under /api/v1, the web workbench, vendored static files."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from claimops.config import Settings, get_settings
+from claimops.db import get_engine
+from claimops.web import errors
+
+
+def api_router() -> APIRouter:
+    from claimops.claims.api import router as claims
+    from claimops.documents.api import router as documents
+    from claimops.payments.api import router as payments
+    from claimops.policies.api import router as policies
+    from claimops.users.api import router as users
+
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(users)
+    api.include_router(policies)
+    # documents and payments before claims: claims has the catch-all /{claim_number}/{action}
+    api.include_router(documents)
+    api.include_router(payments)
+    api.include_router(claims)
+    return api
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = FastAPI(
+        title="claimops",
+        version="0.1.0",
+        description="Claims operations: lifecycle, review, payments, reports. Errors are "
+        '`{"error": {"code", "message"}}`.',
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or get_engine(settings.resolved_database_url)
+    errors.install(app)
+    app.include_router(api_router())
+    static = Path(str(resources.files("claimops.web").joinpath("static")))
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    try:
+        from claimops.web.pages import router as pages
+    except ImportError:  # pages not built yet
+        pages = None
+    if pages is not None:
+        app.include_router(pages)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory claimops.web.app:app_from_env` with several workers."""
+    return create_app()

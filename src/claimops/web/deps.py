@@ -1,0 +1,96 @@
+"""Typed dependencies: settings, the request's unit of work, the current user and language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from claimops.clock import utcnow
+from claimops.config import Settings
+from claimops.db import session_factory
+from claimops.errors import Unauthorized
+from claimops.i18n import normalize_lang
+from claimops.users.actor import Actor
+from claimops.users.models import User
+from claimops.users.security import decode_token
+from claimops.users.service import actor_for, get_user
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+COOKIE = "claimops_token"
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request is the unit of work: commit when the handler returns, roll back on any error."""
+    session = session_factory(request.app.state.engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_now() -> datetime:
+    return utcnow()
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
+
+
+def _token(request: Request, bearer: str | None) -> str | None:
+    return bearer or request.cookies.get(COOKIE)
+
+
+def get_current_user(
+    request: Request, session: SessionDep, settings: SettingsDep, bearer: str | None = Depends(oauth2)
+) -> User:
+    token = _token(request, bearer)
+    if not token:
+        raise Unauthorized("authentication required", code="NOT_AUTHENTICATED")
+    claims = decode_token(token, secret=settings.resolved_secret_key)
+    try:
+        user = get_user(session=session, username=str(claims["sub"]))
+    except Exception as exc:
+        raise Unauthorized("invalid credentials", code="INVALID_TOKEN") from exc
+    if not user.active:
+        raise Unauthorized("this account is disabled", code="ACCOUNT_DISABLED")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_actor(user: CurrentUser, settings: SettingsDep) -> Actor:
+    return actor_for(user, settings)
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def get_lang(request: Request) -> str:
+    explicit = request.query_params.get("lang") or request.cookies.get("claimops_lang")
+    if explicit:
+        return normalize_lang(explicit)
+    accept = request.headers.get("accept-language", "")
+    return "en" if accept.lower().startswith("en") else "zh"
+
+
+LangDep = Annotated[str, Depends(get_lang)]
