@@ -61,3 +61,97 @@ def claim_json(policy_number: str, **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def staff_actor(session: Any, username: str) -> Any:
+    """The Actor of a staff user created by the conftest."""
+    from sqlalchemy import select
+
+    from claimops.config import Settings
+    from claimops.users.models import User
+    from claimops.users.service import actor_for
+
+    user = session.scalar(select(User).where(User.username == username))
+    return actor_for(user, Settings())
+
+
+def make_policy(session: Any, *, line: str = "auto", **overrides: Any) -> Any:
+    from claimops.policies.schemas import PolicyIn
+    from claimops.policies.service import create_policy
+
+    body = policy_json(line=line, **overrides)
+    return create_policy(session=session, actor=staff_actor(session, "handler"), cmd=PolicyIn(**body))
+
+
+class Walk:
+    """Drive one claim through services at chosen times (for KPI tests with hand-computed figures)."""
+
+    def __init__(
+        self, session: Any, settings: Any, policy: Any, reported_at: Any, amount: str, incident: Any = None
+    ):
+        from claimops.claims.schemas import ReportIn
+        from claimops.claims.service import report_claim
+
+        self.s, self.settings, self.t = session, settings, reported_at
+        cmd = ReportIn(
+            policy_number=policy.policy_number,
+            incident_date=incident or (reported_at - timedelta(days=1)).date(),
+            claimed_amount=Decimal(amount),
+            reported_at=reported_at,
+        )
+        self.claim = report_claim(
+            session=session,
+            actor=staff_actor(session, "handler"),
+            cmd=cmd,
+            now=reported_at,
+            settings=settings,
+        )
+        self.number = self.claim.claim_number
+
+    def after(self, days: float) -> Any:
+        self.t = self.t + timedelta(days=days)
+        return self.t
+
+    def do(self, action: str, days: float, user: str = "handler", **kw: Any) -> Walk:
+        from claimops.claims.lifecycle import Action
+        from claimops.claims.schemas import ActionIn
+        from claimops.claims.service import perform
+
+        perform(
+            session=self.s,
+            actor=staff_actor(self.s, user),
+            claim_number=self.number,
+            action=Action(action),
+            cmd=ActionIn(**kw),
+            now=self.after(days),
+            settings=self.settings,
+        )
+        return self
+
+    def decide(self, days: float, outcome: str, assessed: str, reasons: list[str] | None = None) -> Walk:
+        from claimops.claims.schemas import DecideIn
+        from claimops.claims.service import decide
+
+        decide(
+            session=self.s,
+            actor=staff_actor(self.s, "reviewer"),
+            claim_number=self.number,
+            cmd=DecideIn(outcome=outcome, assessed_loss=Decimal(assessed), reason_codes=reasons or []),
+            now=self.after(days),
+            settings=self.settings,
+        )
+        return self
+
+    def pay(self, days: float) -> Walk:
+        from claimops.payments.schemas import PaymentIn
+        from claimops.payments.service import release_payment
+
+        release_payment(
+            session=self.s,
+            actor=staff_actor(self.s, "finance"),
+            claim_number=self.number,
+            cmd=PaymentIn(method="bank_transfer", payee={"name": "客户"}),
+            idempotency_key=f"k-{self.number}",
+            now=self.after(days),
+        )
+        return self

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     frequent_claims_per_year: int = 3
     large_claim_share: Decimal = Decimal("0.5")
 
+    # Service levels per stage in days (保险法第二十三条: decide within 30 days, pay within 10 days)
+    sla_acceptance_days: int = 1
+    sla_investigation_days: int = 30
+    sla_review_days: int = 30
+    sla_payment_days: int = 10
+
     # Uploads
     max_upload_bytes: int = 10 * 1024 * 1024
 

@@ -20,6 +20,7 @@ def api_router() -> APIRouter:
     from claimops.documents.api import router as documents
     from claimops.payments.api import router as payments
     from claimops.policies.api import router as policies
+    from claimops.reporting.api import router as reports
     from claimops.users.api import router as users
 
     api = APIRouter(prefix="/api/v1")
@@ -29,6 +30,7 @@ def api_router() -> APIRouter:
     api.include_router(documents)
     api.include_router(payments)
     api.include_router(claims)
+    api.include_router(reports)
     return api
 
 
