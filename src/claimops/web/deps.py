@@ -45,7 +45,8 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so a client's next request sees the write.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_now() -> datetime:

@@ -1,0 +1,3 @@
+from claimops.cli import app
+
+app()
