@@ -151,7 +151,8 @@ def main() -> None:
         elapsed = asyncio.run(drive(base, args.claims, args.concurrency))
         rate = args.claims / elapsed
         print(
-            f"machine: {os.cpu_count()} cores, {platform.python_version()}, PostgreSQL, {args.workers} workers"
+            f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL, "
+            f"{args.workers} workers"
         )
         print(
             f"{args.claims} lifecycles (5 requests each) in {elapsed:.2f} s: {rate:.1f} lifecycles/s, "

@@ -90,7 +90,7 @@ def test_timings(data: dict[str, Any]) -> None:
         "payment": 1.5,  # (2 + 1) / 2
     }
     assert data["bottleneck_stage"] == "investigation"
-    # previous: F 1+1+1+1 = 4 d, G 1+1+2+1 = 5 d → 4.5; (7.125 − 4.5) / 4.5 → 58.3 %, on the rounded 7.13: 58.4
+    # previous: F 4 d, G 5 d → 4.5; change on the shown figures: (7.13 − 4.5) / 4.5 = 58.4 %
     assert data["avg_handling_days_previous"] == 4.5
     assert data["avg_handling_days_change_pct"] == 58.4
     assert data["sla_compliance_pct"] == {
