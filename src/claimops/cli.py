@@ -8,14 +8,26 @@ from typing import Annotated
 
 import typer
 
+import claimops.models  # noqa: F401 - registers every table before any query
 from claimops.config import get_settings
 from claimops.errors import ClaimopsError
 
-app = typer.Typer(help="claimops — claims operations platform", no_args_is_help=True)
+app = typer.Typer(
+    help="claimops — claims operations platform", no_args_is_help=True, pretty_exceptions_show_locals=False
+)
 db_app = typer.Typer(help="Database schema (Alembic migrations)", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+
+
+def _import_app() -> typer.Typer:
+    from claimops.imports.cli import app as import_app
+
+    return import_app
+
+
+app.add_typer(_import_app(), name="import")
 
 DEMO_PASSWORD = "demo-pass-2026"
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
+import claimops.models  # noqa: F401 - registers every table before any query
 from claimops.config import Settings, get_settings
 from claimops.db import get_engine
 from claimops.web import errors
