@@ -51,12 +51,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(api_router())
     static = Path(str(resources.files("claimops.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
-    try:
-        from claimops.web.pages import router as pages
-    except ImportError:  # pages not built yet
-        pages = None
-    if pages is not None:
-        app.include_router(pages)
+    from claimops.web import pages
+
+    pages.install(app)
     return app
 
 

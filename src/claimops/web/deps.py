@@ -87,11 +87,8 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
 def get_lang(request: Request) -> str:
-    explicit = request.query_params.get("lang") or request.cookies.get("claimops_lang")
-    if explicit:
-        return normalize_lang(explicit)
-    accept = request.headers.get("accept-language", "")
-    return "en" if accept.lower().startswith("en") else "zh"
+    """Chinese unless English is chosen explicitly (?lang=en or the language switch's cookie)."""
+    return normalize_lang(request.query_params.get("lang") or request.cookies.get("claimops_lang"))
 
 
 LangDep = Annotated[str, Depends(get_lang)]

@@ -1,0 +1,75 @@
+"""Browser tests: Playwright driving Debian's chromium against the app on a free local port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from claimops.config import Settings
+from claimops.db import make_engine, unit_of_work
+from claimops.migrate import upgrade
+from claimops.users.service import create_user
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "e2e-pass-2026"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if Path(CHROMIUM).exists():
+        return
+    reason = f"Debian chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
+    for item in items:
+        if "e2e" in str(item.fspath):
+            if os.environ.get("CLAIMOPS_TEST_REQUIRE_BROWSER"):
+                item.add_marker(pytest.mark.xfail(reason=reason, strict=True, run=False))
+            else:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from claimops.web.app import create_app
+
+    root = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{root / 'e2e.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with unit_of_work(engine) as session:
+        for name in ("handler", "reviewer", "finance"):
+            create_user(session=session, username=f"e2e_{name}", password=PASSWORD, role=name)
+    settings = Settings(data_dir=root, database_url=url, secret_key="e2e-secret-key-0123456789abcdef0123")
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=0, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        thread.join(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join()
+    engine.dispose()
