@@ -143,3 +143,21 @@ def tokens(client: TestClient) -> dict[str, dict[str, str]]:
         assert r.status_code == 200, r.text
         out[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
     return out
+
+
+@pytest.fixture
+def empty_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database of its own, for tests that need an empty one (seeding, bulk loads)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'empty.db'}"
+        upgrade(url)
+        eng = make_engine(url)
+        yield eng
+        eng.dispose()
+    else:
+        name, url = _create_pg_database()
+        upgrade(url)
+        eng = make_engine(url)
+        yield eng
+        eng.dispose()
+        _drop_pg_database(name)

@@ -19,14 +19,13 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from claimops.claims.bulk import BulkClaim, BulkDecision, BulkPayment, Step, write_claims
 from claimops.claims.lifecycle import Action, Outcome
-from claimops.claims.models import Claim, ClaimEvent, ClaimTiming, Decision
-from claimops.claims.timing import stage_durations
+from claimops.claims.models import Claim
 from claimops.customers.models import Customer
 from claimops.errors import ValidationFailed
 from claimops.imports.mapping import Mapping
 from claimops.imports.rows import HistoricClaim, RowError, RowParser
-from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 from claimops.users.actor import Actor
 
@@ -201,124 +200,51 @@ def _policies(session: Session, claims: list[HistoricClaim]) -> dict[str, tuple[
 
 def _write(session: Session, actor: Actor, claims: list[HistoricClaim], mapping: Mapping) -> None:
     policies = _policies(session, claims)
-    claim_rows = []
+    bulk = []
     for c in claims:
         pid, cid = policies[c.policy_number]
-        last = c.steps[-1].to_status.value if c.steps else "reported"
-        claim_rows.append(
-            {
-                "claim_number": c.claim_number,
-                "policy_id": pid,
-                "customer_id": cid,
-                "line": c.line.value,
-                "region": c.region,
-                "channel": c.channel or "import",
-                "status": last,
-                "incident_date": c.incident_date,
-                "reported_at": c.reported_at,
-                "description": c.description,
-                "claimed_amount": c.claimed_amount,
-                "assessed_loss": c.claimed_amount if c.outcome else None,
-                "approved_amount": c.paid_amount if c.outcome else None,
-                "paid_amount": c.paid_amount,
-                "outcome": c.outcome.value if c.outcome else None,
-                "straight_through": False,
-                "reopen_count": 0,
-                "updated_at": c.steps[-1].at if c.steps else c.reported_at,
-            }
-        )
-    ids = dict(session.execute(insert(Claim).returning(Claim.claim_number, Claim.id), claim_rows).all())
-    events, decisions, timings = [], [], []
-    for c in claims:
-        cid = ids[c.claim_number]
-        history = [("report", None, "reported", c.reported_at)] + [
-            (s.action.value, None, s.to_status.value, s.at) for s in c.steps
-        ]
-        previous = None
-        for seq, (action, _, to_status, at) in enumerate(history, start=1):
-            events.append(
-                {
-                    "claim_id": cid,
-                    "seq": seq,
-                    "action": action,
-                    "from_status": previous,
-                    "to_status": to_status,
-                    "actor_id": actor.id,
-                    "actor": actor.name,
-                    "at": at,
-                    "note": "historic import" if seq == 1 else "",
-                    "data": {},
-                }
-            )
-            previous = to_status
-        d = stage_durations([_Ev(at, to) for _, _, to, at in history])
-        timings.append(
-            {
-                "claim_id": cid,
-                "reported_at": c.reported_at,
-                "accepted_at": d.accepted_at,
-                "decided_at": d.decided_at,
-                "paid_at": d.paid_at,
-                "completed_at": d.completed_at,
-                "acceptance_s": d.acceptance,
-                "investigation_s": d.investigation,
-                "review_s": d.review,
-                "payment_s": d.payment,
-                "handling_s": d.handling,
-            }
-        )
+        steps = [Step(s.action, s.at, actor.id, actor.name) for s in c.steps]
         decide = next((s for s in c.steps if s.action is Action.DECIDE), None)
+        paid = next((s for s in c.steps if s.action is Action.PAY), None)
+        decision = None
         if decide is not None and c.outcome is not None:
-            decisions.append(
-                {
-                    "claim_id": cid,
-                    "outcome": c.outcome.value,
-                    "assessed_loss": c.claimed_amount,
-                    "approved_amount": c.paid_amount,
-                    "reason_codes": [mapping.denial_reason] if c.outcome is Outcome.DENIED else [],
-                    "payment_method": "other" if c.paid_amount else None,
-                    "decided_by": actor.id,
-                    "decided_at": decide.at,
-                    "requires_approval": False,
-                    "current": True,
-                    "note": "historic import",
-                }
+            decision = BulkDecision(
+                outcome=c.outcome.value,
+                assessed_loss=c.claimed_amount,
+                approved_amount=c.paid_amount,
+                reason_codes=[mapping.denial_reason] if c.outcome is Outcome.DENIED else [],
+                decided_by=actor.id,
+                decided_at=decide.at,
+                payment_method="other" if c.paid_amount else None,
             )
-    session.execute(insert(ClaimEvent), events)
-    session.execute(insert(ClaimTiming), timings)
-    if decisions:
-        decision_ids = dict(
-            session.execute(insert(Decision).returning(Decision.claim_id, Decision.id), decisions).all()
+        payment = None
+        if paid is not None:
+            payment = BulkPayment(
+                amount=c.paid_amount,
+                method="other",
+                payee_name=c.holder_name or "历史赔款",
+                paid_at=paid.at,
+                released_by=actor.id,
+                idempotency_key=f"import-{c.claim_number}",
+            )
+        bulk.append(
+            BulkClaim(
+                claim_number=c.claim_number,
+                policy_id=pid,
+                customer_id=cid,
+                line=c.line.value,
+                incident_date=c.incident_date,
+                reported_at=c.reported_at,
+                claimed_amount=c.claimed_amount,
+                steps=steps,
+                reporter_id=actor.id,
+                reporter=actor.name,
+                region=c.region,
+                channel=c.channel or "import",
+                description=c.description,
+                decision=decision,
+                payment=payment,
+            )
         )
-        by_id = {ids[c.claim_number]: c for c in claims}
-        payments = []
-        for claim_id, decision_id in decision_ids.items():
-            c = by_id[claim_id]
-            paid = next((s for s in c.steps if s.action is Action.PAY), None)
-            if paid is None:
-                continue
-            payments.append(
-                {
-                    "claim_id": claim_id,
-                    "decision_id": decision_id,
-                    "idempotency_key": f"import-{c.claim_number}",
-                    "request_hash": "import",
-                    "amount": c.paid_amount,
-                    "method": "other",
-                    "payee_name": c.holder_name or "历史赔款",
-                    "payee_bank": "",
-                    "payee_account": "",
-                    "status": "paid",
-                    "released_by": actor.id,
-                    "paid_at": paid.at,
-                }
-            )
-        if payments:
-            session.execute(insert(Payment), payments)
+    write_claims(session, bulk)
     session.flush()
-
-
-@dataclass
-class _Ev:
-    at: Any
-    to_status: str

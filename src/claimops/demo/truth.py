@@ -1,0 +1,15 @@
+"""Ground truth of the planted fraud patterns, kept apart from the claims for model evaluation."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+ground_truth = Table(
+    "demo_ground_truth",
+    metadata,
+    Column("claim_id", Integer, primary_key=True),
+    Column("fraud", Boolean, nullable=False),
+    Column("pattern", String(40), nullable=False, default=""),
+)
