@@ -36,8 +36,9 @@ def load(url: str, claims: int, out: mp.Queue) -> None:  # type: ignore[type-arg
 
 
 def run(name: str, url: str, claims: int) -> None:
-    q: mp.Queue = mp.Queue()  # type: ignore[type-arg]
-    p = mp.get_context("spawn").Process(target=load, args=(url, claims, q))
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    p = ctx.Process(target=load, args=(url, claims, q))
     p.start()
     n, elapsed, peak = q.get()
     p.join()

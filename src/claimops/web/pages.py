@@ -436,7 +436,10 @@ async def claim_upload(
 
 
 def install(app: FastAPI) -> None:
+    from claimops.reporting.pages import router as dashboard
+
     app.include_router(router)
+    app.include_router(dashboard)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, exc: LoginRequired) -> Response:
