@@ -158,16 +158,5 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _register_optional() -> None:
-    try:
-        from claimops.mining.reserving_cli import reserve
-    except ImportError:
-        return
-    app.command("reserve")(reserve)
-
-
-_register_optional()
-
-
 if __name__ == "__main__":
     app()
