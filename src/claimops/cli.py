@@ -29,6 +29,15 @@ def _import_app() -> typer.Typer:
 
 app.add_typer(_import_app(), name="import")
 
+
+def _report_command() -> None:
+    from claimops.reporting.cli import report
+
+    app.command("report")(report)
+
+
+_report_command()
+
 DEMO_PASSWORD = "demo-pass-2026"
 
 

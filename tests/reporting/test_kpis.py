@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,48 +10,12 @@ from sqlalchemy.orm import Session
 from claimops.config import Settings
 from claimops.reporting.periods import parse_period
 from claimops.reporting.summary import jsonable, period_summary
-from factories import Walk, make_policy
-
-
-def at(y: int, m: int, d: int, h: int = 2) -> datetime:
-    return datetime(y, m, d, h, tzinfo=UTC)  # 02:00 UTC = 10:00 in Shanghai
+from factories import kpi_dataset
 
 
 @pytest.fixture
 def data(session: Session, settings: Settings) -> dict[str, Any]:
-    span = {"effective_from": "2025-01-01", "effective_to": "2026-12-31"}
-    auto = make_policy(session, line="auto", **span)  # deductible 500, coinsurance 10 %
-    health = make_policy(session, line="health", deductible="0.00", coinsurance_rate="0", **span)
-    prop = make_policy(session, line="property", sum_insured="200000.00", deductible="1000.00", **span)
-    # 2026-Q2
-    # A: acceptance 1 d, review 2+3 = 5 d, payment 2 d, handling 8 d; (10,500 − 500) × 0.9 = 9,000
-    Walk(session, settings, auto, at(2026, 4, 10), "10500").do("accept", 1).do("start_review", 2).decide(
-        3, "approved", "10500"
-    ).pay(2)
-    # B: acceptance 0.5, investigation 10, review 1+2 = 3, payment 1, handling 14.5; pays 20,000
-    Walk(session, settings, health, at(2026, 5, 1), "20000").do("accept", 0.5).do(
-        "start_investigation", 1
-    ).do("finish_investigation", 10).decide(2, "approved", "20000").pay(1)
-    # C: acceptance 1, review 1+2 = 3, denied, closed after 1 more day: handling 5
-    Walk(session, settings, prop, at(2026, 6, 1), "50000").do("accept", 1).do("start_review", 1).decide(
-        2, "denied", "0", ["EXCLUSION"]
-    ).do("close", 1)
-    # D: rejected at intake after 1 day: received, not accepted; acceptance stage 1 d, handling 1 d
-    Walk(session, settings, auto, at(2026, 6, 20), "3000").do("reject", 1, reason_codes=["NOT_COVERED"])
-    # E: accepted, still under review at the quarter's end: backlog 0-7 days
-    Walk(session, settings, auto, at(2026, 6, 28), "4000").do("accept", 1).do("start_review", 0.5)
-    # 2026-Q1 (previous): F pays (5,500 − 500) × 0.9 = 4,500; G pays 8,000
-    Walk(session, settings, auto, at(2026, 2, 1), "5500").do("accept", 1).do("start_review", 1).decide(
-        1, "approved", "5500"
-    ).pay(1)
-    Walk(session, settings, health, at(2026, 3, 1), "8000").do("accept", 1).do("start_review", 1).decide(
-        2, "approved", "8000"
-    ).pay(1)
-    # 2025-Q2 (a year before): H pays (3,000 − 500) × 0.9 = 2,250
-    Walk(session, settings, auto, at(2025, 5, 6), "3000").do("accept", 1).do("start_review", 1).decide(
-        1, "approved", "3000"
-    ).pay(1)
-    session.flush()
+    kpi_dataset(session, settings)
     return jsonable(period_summary(session, parse_period("2026-Q2"), settings))
 
 

@@ -21,6 +21,7 @@ def api_router() -> APIRouter:
     from claimops.payments.api import router as payments
     from claimops.policies.api import router as policies
     from claimops.reporting.api import router as reports
+    from claimops.reporting.download import router as deck
     from claimops.users.api import router as users
 
     api = APIRouter(prefix="/api/v1")
@@ -31,6 +32,7 @@ def api_router() -> APIRouter:
     api.include_router(payments)
     api.include_router(claims)
     api.include_router(reports)
+    api.include_router(deck)
     return api
 
 
