@@ -21,7 +21,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "e2e-pass-2026"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _needs_chromium() -> None:
     """Skip where there is no browser (a laptop); fail in CI, which installs it."""
     if Path(CHROMIUM).exists():
