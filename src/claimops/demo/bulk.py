@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from claimops.claims.bulk import BulkClaim, BulkDecision, BulkPayment, Step, write_claims
+from claimops.claims.checklist import doc_types
 from claimops.claims.lifecycle import Action
 from claimops.claims.models import Claim
 from claimops.clock import local_date
@@ -20,6 +22,7 @@ from claimops.db import session_factory
 from claimops.demo.generator import STAFF, DemoData, PlannedClaim, generate
 from claimops.demo.truth import ground_truth
 from claimops.demo.truth import metadata as truth_metadata
+from claimops.documents.models import Document
 from claimops.policies.models import Policy
 from claimops.users.models import User
 from claimops.users.security import hash_password
@@ -135,6 +138,9 @@ def _load_claims(
         for c, row in zip(batch, policy_rows, strict=True)
     ]
     ids = write_claims(session, bulk)
+    documents = [row for c, b in zip(batch, bulk, strict=True) for row in _documents(c, ids[b.claim_number])]
+    if documents:
+        session.execute(insert(Document), documents)
     session.execute(
         insert(ground_truth),
         [
@@ -142,6 +148,38 @@ def _load_claims(
             for c, b in zip(batch, bulk, strict=True)
         ],
     )
+
+
+PLACEHOLDER = hashlib.sha256(b"claimops demo document").hexdigest()
+
+
+def _documents(c: PlannedClaim, claim_id: int) -> list[dict[str, Any]]:
+    """Metadata of the required documents, received when the claim was accepted (demo: no files)."""
+    accepted = next((s for s in c.steps if s.action is Action.ACCEPT), None)
+    if accepted is None:
+        return []
+    required, _ = doc_types(c.line)
+    # a claim asked for more documents had one missing until review started
+    late = next((s for s in c.steps if s.action is Action.START_REVIEW), None)
+    asked = any(s.action is Action.REQUEST_DOCUMENTS for s in c.steps)
+    rows = []
+    for i, doc in enumerate(required):
+        at = late.at if asked and i == len(required) - 1 and late else accepted.at
+        if asked and i == len(required) - 1 and late is None:
+            continue
+        rows.append(
+            {
+                "claim_id": claim_id,
+                "doc_type": doc,
+                "filename": f"{doc}.pdf",
+                "content_type": "application/pdf",
+                "size": 0,
+                "sha256": PLACEHOLDER,
+                "uploaded_by": None,
+                "uploaded_at": at,
+            }
+        )
+    return rows
 
 
 def _bulk(
