@@ -31,9 +31,11 @@ app.add_typer(_import_app(), name="import")
 
 
 def _report_command() -> None:
+    from claimops.mining.reserving_cli import reserve
     from claimops.reporting.cli import report
 
     app.command("report")(report)
+    app.command("reserve")(reserve)
 
 
 _report_command()
