@@ -41,11 +41,12 @@ class ChainLadder:
         for k in range(n - 1):
             rows = slice(0, n - 1 - k)
             sums[k] = np.sum(c[rows, k])
-            f[k] = np.sum(c[rows, k + 1]) / sums[k]  # (1)
+            f[k] = np.sum(c[rows, k + 1]) / sums[k] if sums[k] > 0 else 1.0  # (1); nothing to develop: 1
             m = n - 1 - k
             if m > 1:
-                ratios = c[rows, k + 1] / c[rows, k]
-                sigma2[k] = np.sum(c[rows, k] * (ratios - f[k]) ** 2) / (m - 1)  # (3)
+                base = c[rows, k]
+                ratios = np.divide(c[rows, k + 1], base, out=np.full_like(base, f[k]), where=base > 0)
+                sigma2[k] = np.sum(base * (ratios - f[k]) ** 2) / (m - 1)  # (3)
         sigma2[-1] = self._last_sigma2(sigma2)
         full = c.copy()
         for k in range(n - 1):
@@ -59,6 +60,8 @@ class ChainLadder:
         cov_terms = np.zeros(n)
         for i in range(n):
             for k in range(last[i], n - 1):
+                if full[i, k] <= 0 or sums[k] <= 0:
+                    continue  # no exposure: no estimation error to add
                 term = sigma2[k] / f[k] ** 2
                 mse[i] += term * (1 / full[i, k] + 1 / sums[k])  # (7)
                 cov_terms[i] += 2 * term / sums[k]
@@ -78,10 +81,12 @@ class ChainLadder:
 
     def _last_sigma2(self, sigma2: np.ndarray) -> float:
         known = sigma2[:-1]
-        if self.sigma == "mack":
-            a, b = known[-2], known[-1]
-            return float(min(b**2 / a, min(a, b)))
+        if len(known) < 2:  # three origins: one estimated sigma, nothing to extrapolate from
+            return float(known[-1]) if len(known) else 0.0
         good = np.flatnonzero(known > 0)
+        if self.sigma == "mack" or len(good) < 2:
+            a, b = known[-2], known[-1]
+            return 0.0 if a <= 0 else float(min(b**2 / a, min(a, b)))
         slope, intercept = np.polyfit(good.astype(float), np.log(np.sqrt(known[good])), 1)
         return float(np.exp(intercept + slope * (len(sigma2) - 1)) ** 2)
 
