@@ -32,7 +32,7 @@ app.add_typer(_import_app(), name="import")
 
 def _report_command() -> None:
     from claimops.mining.reserving_cli import reserve
-    from claimops.reporting.cli import report
+    from claimops.reporting.report_cli import report
 
     app.command("report")(report)
     app.command("reserve")(reserve)

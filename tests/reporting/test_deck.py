@@ -1,23 +1,38 @@
-"""The deck on the hand-computed data set of test_kpis.py: every figure filled, charts equal the KPIs."""
+"""The work-summary deck on the hand-computed data set of test_kpis.py.
+
+Every chart must carry the KPI figures, no "XX" placeholder may survive, every outline section must be
+there in order, sections without data must say so, and the three formats must say the same things.
+"""
 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from fastapi.testclient import TestClient
+from lxml import etree
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from claimops.config import Settings
-from claimops.reporting.deck import render
-from claimops.reporting.narrative import change
+from claimops.money import to_wan
+from claimops.reporting import narrative as n
+from claimops.reporting.deck import Section, Slide, build, register_section, render, render_deck
+from claimops.reporting.deck.content import Bullets, Chart, all_text
 from claimops.reporting.periods import parse_period
+from claimops.reporting.summary import period_summary
 from factories import kpi_dataset
 
 Q2 = parse_period("2026-Q2")
+TODAY = date(2026, 7, 15)
 ZH_SECTIONS = [
     "引言",
     "理赔工作概况",
@@ -28,17 +43,28 @@ ZH_SECTIONS = [
     "团队建设与培训发展",
     "总结与展望",
 ]
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+FONT = "Microsoft YaHei"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def texts(prs: Any) -> list[str]:
+def slide_texts(slide: Any) -> list[str]:
     out = []
-    for slide in prs.slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                out.append(shape.text_frame.text)
-            if shape.has_table:
-                out += [c.text for row in shape.table.rows for c in row.cells]
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            out.append(shape.text_frame.text)
+        if shape.has_table:
+            out += [c.text for row in shape.table.rows for c in row.cells]
+        if shape.has_chart:
+            chart = shape.chart
+            out.append(chart.chart_title.text_frame.text)
+            out += [str(c) for c in chart.plots[0].categories]
+            out += [s.name for s in chart.plots[0].series]
     return out
+
+
+def texts(prs: Any) -> str:
+    return "\n".join(t for slide in prs.slides for t in slide_texts(slide))
 
 
 def charts(prs: Any) -> dict[str, Any]:
@@ -50,103 +76,238 @@ def charts(prs: Any) -> dict[str, Any]:
     }
 
 
+def values(chart: Any, series: int = 0) -> list[float | None]:
+    return list(chart.plots[0].series[series].values)
+
+
 @pytest.fixture
-def deck_zh(session: Session, settings: Settings) -> Any:
+def data(session: Session, settings: Settings) -> dict[str, Any]:
     kpi_dataset(session, settings)
-    return Presentation(io.BytesIO(render(session, Q2, settings, lang="zh")))
+    return period_summary(session, Q2, settings)
 
 
-def test_zh_deck_has_every_section_no_placeholder_and_chinese(deck_zh: Any) -> None:
-    all_text = "\n".join(texts(deck_zh))
-    assert "XX" not in all_text
-    contents = "\n".join(texts(deck_zh)[:8])
-    positions = [contents.find(title) for title in ZH_SECTIONS]
-    assert all(p >= 0 for p in positions) and positions == sorted(positions)
-    assert "本期共受理理赔案件4件，较上期增加100.0%。" in all_text
-    assert "本期总赔付金额为2.90万元，较上期增加132.0%。" in all_text
-    assert "本期理赔案件平均处理时长为7.13天，较上期延长58.4%。" in all_text
-    assert "本期系统中尚无客户满意度调查数据" in all_text  # no survey data: said plainly
+@pytest.fixture
+def deck_zh(data: dict[str, Any], session: Session, settings: Settings) -> Any:
+    return Presentation(io.BytesIO(render(session, Q2, settings, lang="zh", today=TODAY)))
 
 
-def test_chart_data_equal_the_kpis(deck_zh: Any) -> None:
-    c = charts(deck_zh)
-    pie = c["各险种受理案件（件）"]
-    assert list(pie.plots[0].categories) == ["车险", "健康险", "财产险", "其他"]
-    assert list(pie.plots[0].series[0].values) == [2.0, 1.0, 1.0, 0.0]
-    paid = c["各险种赔付金额（万元）"]
-    assert list(paid.plots[0].series[0].values) == [0.9, 2.0, 0.0, 0.0]
-    stages = c["各环节平均时长（天）"]
-    assert list(stages.plots[0].series[0].values) == [0.88, 10.0, 3.67, 1.5]
-    trend = c["近12个月趋势"]
-    assert list(trend.plots[0].categories)[-1] == "2026-06"
-    assert list(trend.plots[0].series[0].values)[-3:] == [1.0, 1.0, 3.0]
-
-
-def test_english_html_and_markdown(session: Session, settings: Settings) -> None:
-    kpi_dataset(session, settings)
-    en = Presentation(io.BytesIO(render(session, Q2, settings, lang="en")))
-    text = "\n".join(texts(en))
-    assert "4 claims were accepted this period, up 100.0% on the previous period." in text
+def test_zh_deck_every_section_in_order_no_placeholder(deck_zh: Any) -> None:
+    text = texts(deck_zh)
     assert "XX" not in text
-    md = render(session, Q2, settings, lang="zh", fmt="md").decode()
-    html = render(session, Q2, settings, lang="en", fmt="html").decode()
-    assert "本期共受理理赔案件4件" in md and "## 08 总结与展望" in md
-    assert "<h2>02 Claims overview</h2>" in html and "up 132.0% on the previous period" in html
+    assert len(CJK.findall(text)) > 500
+    cover = "\n".join(slide_texts(deck_zh.slides[0]))
+    assert "理赔工作总结" in cover and "2026年第二季度" in cover and "2026-07-15" in cover
+    contents = "\n".join(slide_texts(deck_zh.slides[1]))
+    positions = [contents.find(title) for title in ZH_SECTIONS]
+    assert -1 not in positions and positions == sorted(positions)
+    # after the contents, each section's title first appears on its divider slide, in the outline's order
+    first = [
+        min(i for i, slide in enumerate(deck_zh.slides) if i > 1 and title in slide_texts(slide))
+        for title in ZH_SECTIONS
+    ]
+    assert first == sorted(first) and len(set(first)) == len(first)
+    assert deck_zh.slide_width * 9 == deck_zh.slide_height * 16
 
 
-@pytest.mark.parametrize(
-    ("pct", "lang", "duration", "expected"),
-    [
-        (5.6, "zh", False, "较上期增加5.6%"),
-        (-3.25, "zh", False, "较上期减少3.3%"),
-        (0.0, "zh", False, "与上期持平"),
-        (None, "zh", False, "上期无数据，无法比较"),
-        (5.6, "en", False, "up 5.6% on the previous period"),
-        (-2.0, "en", False, "down 2.0% on the previous period"),
-        (0.0, "en", False, "unchanged on the previous period"),
-    ],
-)
-def test_rise_fall_flat_wording(pct: float | None, lang: str, duration: bool, expected: str) -> None:
-    assert change(pct, lang, duration=duration) == expected
+def test_zh_sentences_carry_the_kpis(deck_zh: Any) -> None:
+    text = texts(deck_zh)
+    assert "本期共受理理赔案件4件，较上期增加100.0%。" in text
+    assert "受理案件数较去年同期增长300.0%。" in text
+    assert "车险案件2件，占比50.0%；健康险案件1件，占比25.0%；财产险案件1件，占比25.0%。" in text
+    assert "本期总赔付金额为2.90万元，较上期增加132.0%。" in text
+    assert "健康险赔付金额2.00万元，占比69.0%；车险赔付金额0.90万元，占比31.0%。" in text
+    assert "本期理赔案件平均处理时长为7.13天，较上期延长58.4%。" in text
+    assert "耗时最长的环节为调查环节，平均10.00天，是提升时效的重点。" in text
+    assert "本期共处理理赔案件4件，较去年同期增长300.0%，其中车险理赔案件占比最大，为50.0%" in text
+    for step in ("报案与受理", "理赔申请", "材料审核", "理赔决定", "赔款支付"):
+        assert step in text
 
 
-def test_durations_get_shorter_or_longer() -> None:
-    assert change(-9.2, "zh", duration=True, key="report.s.handling_change") == "较上期缩短9.2%"
-    assert (
-        change(4.0, "en", duration=True, key="report.s.handling_change")
-        == "4.0% longer than the previous period"
+def test_sections_without_data_say_so(deck_zh: Any) -> None:
+    text = texts(deck_zh)
+    assert "本期系统中尚无客户满意度调查数据。" in text
+    assert "本期系统中尚无培训数据。" in text
+    assert "本期系统中尚无数据挖掘" in text
+    assert "本期系统中尚无协作单位沟通与协调" in text
+
+
+def test_charts_are_native_and_equal_the_kpis(deck_zh: Any, data: dict[str, Any]) -> None:
+    assert not [s for sl in deck_zh.slides for s in sl.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    c = charts(deck_zh)
+    by_line = data["by_line"]
+    pie = c["各险种受理案件（件）"]
+    counted = [ln for ln in ("auto", "health", "property", "other") if by_line[ln]["count"]]
+    assert list(pie.plots[0].categories) == [n.line_name(ln, "zh") for ln in counted]
+    assert values(pie) == [by_line[ln]["count"] for ln in counted] == [2, 1, 1]
+    assert pie.has_title
+    paid = c["各险种赔付金额（万元）"]
+    assert list(paid.plots[0].categories) == ["车险", "健康险", "财产险", "其他"]
+    assert values(paid) == [
+        float(to_wan(by_line[ln]["paid"])) for ln in ("auto", "health", "property", "other")
+    ]
+    assert values(paid) == [0.9, 2.0, 0.0, 0.0]
+    stages = c["各环节平均处理时长（天）"]
+    assert list(stages.plots[0].categories) == ["受理", "调查", "审核", "赔付"]
+    assert values(stages) == [data["stage_avg_days"][s] for s in n.STAGES] == [0.88, 10.0, 3.67, 1.5]
+    assert values(stages, 1) == [data["stage_avg_days_previous"][s] for s in n.STAGES]
+    trend = c["月度报案量（件）"]
+    assert list(trend.plots[0].categories) == [r["month"] for r in data["trend"]]
+    assert values(trend) == [r["claims"] for r in data["trend"]]
+    trend_paid = c["月度赔付金额（万元）"]
+    assert values(trend_paid) == [float(to_wan(r["paid"])) for r in data["trend"]]
+    backlog = c["期末未决案件账龄分布（件）"]
+    assert values(backlog) == [data["backlog_by_age"][a] for a in ("0-7", "8-30", "31-90", "90+")]
+
+
+def test_every_run_and_chart_has_the_east_asian_font(deck_zh: Any) -> None:
+    runs = 0
+    for slide in deck_zh.slides:
+        for r in slide._element.iter(f"{A}r"):
+            rpr = r.find(f"{A}rPr")
+            assert rpr is not None and rpr.find(f"{A}ea") is not None, etree.tostring(r)
+            assert rpr.find(f"{A}ea").get("typeface") == FONT
+            children = [etree.QName(c).localname for c in rpr]
+            assert children.index("ea") == children.index("latin") + 1
+            runs += 1
+        for shape in slide.shapes:
+            if shape.has_chart:
+                xml = etree.tostring(shape.chart._chartSpace).decode()
+                assert f'<a:ea typeface="{FONT}"/>' in xml
+    assert runs > 200
+
+
+def test_english_deck(session: Session, settings: Settings, data: dict[str, Any]) -> None:
+    prs = Presentation(io.BytesIO(render(session, Q2, settings, lang="en", today=TODAY)))
+    text = texts(prs)
+    assert "XX" not in text and not CJK.search(text)
+    assert "Claims Work Summary" in text and "Q2 2026" in text
+    assert "4 claims were accepted this period, up 100.0% on the previous period." in text
+    assert "2.90 (10k CNY) was paid this period, up 132.0% on the previous period." in text
+    assert "claimops holds no customer satisfaction survey data for this period yet." in text
+    assert values(charts(prs)["Average days per stage"]) == [0.88, 10.0, 3.67, 1.5]
+
+
+def test_html_and_markdown_say_the_same(session: Session, settings: Settings, data: dict[str, Any]) -> None:
+    deck = build(session, Q2, settings, lang="zh", today=TODAY)
+    pptx_text = texts(Presentation(io.BytesIO(render_deck(deck, "pptx"))))
+    html = render_deck(deck, "html").decode()
+    md = render_deck(deck, "md").decode()
+    sentences = [
+        item
+        for section in deck.sections
+        for slide in section.slides
+        for block in slide.blocks
+        if isinstance(block, Bullets)
+        for item in block.items
+    ]
+    assert len(sentences) > 30
+    for sentence in sentences:
+        assert sentence in pptx_text, sentence
+        assert sentence in md, sentence
+        assert sentence.replace("“", "&ldquo;") in html or sentence in html, sentence
+    for title in ZH_SECTIONS:
+        assert title in html and f" {title}" in md
+    assert "XX" not in html and "XX" not in md and "XX" not in "\n".join(all_text(deck))
+    assert "<script" not in html and "<link" not in html and "src=" not in html  # self-contained
+    assert html.count("<svg") == sum(
+        1 for s in deck.sections for sl in s.slides for b in sl.blocks if isinstance(b, Chart)
     )
+    assert "| 车险 | 2 |" in md  # the pie's values as a table
+    assert "本期系统中尚无客户满意度调查数据。" in html and "本期系统中尚无客户满意度调查数据。" in md
 
 
-def test_download_and_cli(
-    client: TestClient, tokens: dict[str, dict[str, str]], tmp_path: Any, engine: Any, monkeypatch: Any
+def test_registered_sections_replace_the_no_data_statement(
+    session: Session, settings: Settings, data: dict[str, Any]
 ) -> None:
-    r = client.get(
-        "/api/v1/reports/deck", params={"period": "2026-Q3", "format": "pptx"}, headers=tokens["manager"]
-    )
-    assert r.status_code == 200
-    assert r.headers["content-type"].startswith(
-        "application/vnd.openxmlformats-officedocument.presentationml"
-    )
-    assert "filename*=UTF-8''%E7%90%86%E8%B5%94" in r.headers["content-disposition"]
-    assert Presentation(io.BytesIO(r.content)).slides
+    def surveys(session: Session, period: Any, lang: str) -> Section | None:
+        return Section("satisfaction", "", [Slide("满意度调查结果", [Bullets(["本期回收问卷120份。"])])])
+
+    def nothing(session: Session, period: Any, lang: str) -> Section | None:
+        return None
+
+    remove = [register_section("satisfaction", surveys), register_section("team", nothing)]
+    try:
+        md = render(session, Q2, settings, fmt="md", today=TODAY).decode()
+    finally:
+        for undo in remove:
+            undo()
+    assert "满意度调查结果" in md and "本期回收问卷120份。" in md
+    assert "尚无客户满意度调查数据" not in md
+    assert "本期系统中尚无培训数据。" in md  # a provider with nothing for the period changes nothing
+    with pytest.raises(ValueError):
+        register_section("overview", surveys)
+
+
+def test_a_period_without_data(session: Session, settings: Settings) -> None:
+    prs = Presentation(io.BytesIO(render(session, parse_period("2031-Q1"), settings, today=TODAY)))
+    text = texts(prs)
+    assert "XX" not in text
+    assert "本期无受理的理赔案件。" in text and "本期无赔款支付。" in text
+    assert "上期无数据，无法比较" in text
+    assert "各险种受理案件（件）" not in charts(prs)  # no pie of nothing
+
+
+def test_download(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
+    url = "/api/v1/reports/deck"
+    r = client.get(url, params={"period": "2026-Q3"}, headers=tokens["manager"])
+    assert r.status_code == 200, r.text
     assert (
-        client.get(
-            "/api/v1/reports/deck", params={"period": "2026-Q3", "format": "doc"}, headers=tokens["manager"]
-        ).status_code
+        r.headers["content-type"]
+        == "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    )
+    name = "%E7%90%86%E8%B5%94%E5%B7%A5%E4%BD%9C%E6%80%BB%E7%BB%93-2026-Q3.pptx"  # 理赔工作总结-2026-Q3.pptx
+    assert f"filename*=UTF-8''{name}" in r.headers["content-disposition"]
+    assert r.headers["content-disposition"].startswith('attachment; filename="')
+    assert Presentation(io.BytesIO(r.content)).slides
+    md = client.get(
+        url, params={"period": "2026-Q3", "format": "md", "lang": "en"}, headers=tokens["manager"]
+    )
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert "Claims-Work-Summary-2026-Q3.md" in md.headers["content-disposition"]
+    assert md.text.startswith("# Claims Work Summary")
+    html = client.get(
+        url, params={"start": "2026-07-01", "end": "2026-07-31", "format": "html"}, headers=tokens["manager"]
+    )
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert (
+        client.get(url, params={"period": "2026-Q3", "format": "doc"}, headers=tokens["manager"]).status_code
         == 422
     )
-    from claimops.cli import app
-    from claimops.config import get_settings
+    assert client.get(url, params={"period": "2026-Q9"}, headers=tokens["manager"]).status_code == 422
+    assert client.get(url, params={"period": "2026-Q3"}, headers=tokens["handler"]).status_code == 403
 
-    monkeypatch.setenv("CLAIMOPS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+
+@pytest.fixture
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from claimops.config import get_settings
+    from claimops.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    upgrade(url)
+    monkeypatch.setenv("CLAIMOPS_DATABASE_URL", url)
+    monkeypatch.setenv("CLAIMOPS_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
-    try:
-        out = tmp_path / "s.md"
-        res = CliRunner().invoke(app, ["report", "--period", "2026-Q3", "--format", "md", "-o", str(out)])
-        assert res.exit_code == 0, res.output
-        assert out.read_text().startswith("# 理赔工作总结")
-        bad = CliRunner().invoke(app, ["report", "--period", "2026-Q9", "-o", str(out)])
-        assert bad.exit_code == 2
-    finally:
-        get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_cli(cli_db: None, tmp_path: Path) -> None:
+    from claimops.reporting.report_cli import report
+
+    app = typer.Typer()
+    app.command()(report)
+    runner = CliRunner()
+    out = tmp_path / "summary.pptx"
+    ok = runner.invoke(app, ["--period", "2026-Q3", "--lang", "zh", "--format", "pptx", "-o", str(out)])
+    assert ok.exit_code == 0, ok.output
+    assert "理赔工作总结" in texts(Presentation(str(out)))
+    md = tmp_path / "s.md"
+    ok = runner.invoke(app, ["--start", "2026-07-01", "--end", "2026-07-31", "--format", "md", "-o", str(md)])
+    assert ok.exit_code == 0, ok.output
+    assert md.read_text(encoding="utf-8").startswith("# 理赔工作总结")
+    bad = runner.invoke(app, ["--period", "2026-Q9", "-o", str(out)])
+    assert bad.exit_code == 2 and "error: unknown period '2026-Q9'" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+    bad = runner.invoke(app, ["--period", "2026-Q3", "--format", "docx", "-o", str(out)])
+    assert bad.exit_code == 2 and "unknown format 'docx'" in bad.stderr
+    assert runner.invoke(app, ["-o", str(out)]).exit_code == 2  # neither a period nor dates
