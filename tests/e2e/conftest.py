@@ -1,4 +1,8 @@
-"""Browser tests: Playwright driving Debian's chromium against the app on a free local port."""
+"""Browser tests: Playwright driving Debian's chromium against the app on a free local port.
+
+The server runs in a background thread on its own SQLite file; tests share it and make their own
+policies and claims (unique numbers), so they do not depend on each other or on their order.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,14 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+from playwright.sync_api import Dialog, Page
+from sqlalchemy import Engine
 
 from claimops.config import Settings
 from claimops.db import make_engine, unit_of_work
@@ -18,7 +25,20 @@ from claimops.migrate import upgrade
 from claimops.users.service import create_user
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PASSWORD = "e2e-pass-2026"
+E2E_PASSWORD = "e2e-pass-2026"
+E2E_ROLES = ("handler", "reviewer", "approver", "finance")
+
+
+@dataclass(frozen=True)
+class Live:
+    url: str
+    engine: Engine
+    settings: Settings
+    password: str = E2E_PASSWORD
+
+    @staticmethod
+    def username(role: str) -> str:
+        return f"e2e_{role}"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,7 +69,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # Chinese browser settings, as in a claims department; the app's default is Chinese anyway.
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     from claimops.web.app import create_app
 
     root = tmp_path_factory.mktemp("e2e")
@@ -57,8 +83,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     upgrade(url)
     engine = make_engine(url)
     with unit_of_work(engine) as session:
-        for name in ("handler", "reviewer", "finance"):
-            create_user(session=session, username=f"e2e_{name}", password=PASSWORD, role=name)
+        for role in E2E_ROLES:
+            create_user(session=session, username=Live.username(role), password=E2E_PASSWORD, role=role)
     settings = Settings(data_dir=root, database_url=url, secret_key="e2e-secret-key-0123456789abcdef0123")
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=0, log_level="warning")
@@ -66,9 +92,22 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the test server did not start")
         thread.join(0.05)
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
+    yield Live(url=f"http://127.0.0.1:{port}", engine=engine, settings=settings)
     server.should_exit = True
     thread.join()
     engine.dispose()
+
+
+@pytest.fixture
+def workbench(page: Page, live: Live) -> Page:
+    """The browser page, answering the workbench's confirm dialogs with OK (a person would)."""
+
+    def accept(dialog: Dialog) -> None:
+        dialog.accept()
+
+    page.on("dialog", accept)
+    return page
