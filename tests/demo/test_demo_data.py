@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from claimops.claims.models import Claim, ClaimTiming, Decision
 from claimops.claims.settlement import PolicyTerms, payable
 from claimops.claims.timing import stage_durations
+from claimops.demo import generator as g
 from claimops.demo.bulk import seed_database
 from claimops.demo.generator import generate
 from claimops.demo.truth import ground_truth
@@ -19,11 +20,17 @@ from claimops.policies.models import Policy
 END = date(2026, 9, 30)
 
 
-def fingerprint(seed: int) -> list[tuple[str, str, str, str]]:
-    return [
-        (c.line, str(c.claimed), c.reported_at.isoformat(), c.outcome or "")
-        for c in generate(300, seed, END).claims
-    ]
+def fingerprint(seed: int) -> list[tuple[int, int, int, int]]:
+    c = generate(300, seed, END).claims
+    return list(
+        zip(
+            c["line"].tolist(),
+            c["claimed"].tolist(),
+            c["reported_at"].tolist(),
+            c["outcome"].tolist(),
+            strict=True,
+        )
+    )
 
 
 def test_same_seed_same_data_other_seed_other_data() -> None:
@@ -33,17 +40,20 @@ def test_same_seed_same_data_other_seed_other_data() -> None:
 
 def test_mix_fraud_and_seasonality_are_realistic() -> None:
     data = generate(6000, 3, END)
-    lines = Counter(c.line for c in data.claims)
-    assert 0.50 < lines["auto"] / 6000 < 0.60 and 0.25 < lines["health"] / 6000 < 0.35
-    fraud = sum(c.fraud for c in data.claims) / 6000
-    assert 0.02 <= fraud <= 0.06
-    patterns = {c.pattern for c in data.claims if c.fraud}
-    assert patterns == {"auto_early_night_round", "health_provider_ring", "property_near_expiry_large"}
-    outcomes = Counter(c.outcome for c in data.claims if c.outcome)
-    assert 0.05 < outcomes["denied"] / sum(outcomes.values()) < 0.2
-    auto_months = Counter(c.reported_at.month for c in data.claims if c.line == "auto")
-    assert auto_months[1] + auto_months[12] > auto_months[5] + auto_months[9]  # winter peak
-    assert any(c.reopened for c in data.claims)
+    c, n = data.claims, 6000
+    share = np.bincount(c["line"], minlength=len(g.LINES)) / n
+    assert 0.50 < share[g.AUTO] < 0.60 and 0.25 < share[g.HEALTH] < 0.35
+    fraud = data.truth["fraud"]
+    assert 0.02 <= fraud.mean() <= 0.06
+    patterns = {g.PATTERNS[p] for p in np.unique(data.truth["pattern"][fraud])}
+    assert patterns == {"auto_early_night_round", "health_repeat_provider", "property_near_expiry_large"}
+    decided = c["outcome"] >= 0
+    assert 0.05 < (c["outcome"][decided] == g.DENIED).mean() < 0.2
+    # Shanghai months of auto reports: winter peak
+    local_days = (c["reported_at"] + g.SHANGHAI_OFFSET) // g.DAY
+    months = np.array([g.to_date(d).month for d in local_days[c["line"] == g.AUTO]])
+    assert np.isin(months, (1, 12)).sum() > np.isin(months, (5, 9)).sum()
+    assert (c["reopen_count"] > 0).any()
 
 
 def test_seeded_database_follows_the_rules(empty_engine: Engine) -> None:
@@ -91,5 +101,5 @@ def test_seeded_database_follows_the_rules(empty_engine: Engine) -> None:
         truth = s.execute(select(ground_truth.c.fraud, func.count()).group_by(ground_truth.c.fraud)).all()
         assert sum(n for _, n in truth) == 800 and dict(truth).get(True, 0) > 10
         assert "fraud" not in Claim.__table__.c  # ground truth is not on the claim
-    with pytest.raises(ValueError, match="already holds claims"):
+    with pytest.raises(ValueError, match="already holds 800 claims"):
         seed_database(empty_engine, claims=10, seed=1, end=END)

@@ -1,69 +1,95 @@
-"""Loading generated demo data through the claims bulk path (which checks every move)."""
+"""Loading the generated demo data: check every rule first, then write columns fast.
+
+Before anything is written, `check()` holds the generated data to the rules the API enforces, for
+every row: each event sequence against `lifecycle.transition` (tabulated as legal (action, from, to)
+triples), who may take each action (`roles.can`), each decision against the settlement rule with the
+policy's paid-to-date at the moment of the decision (`settlement.settle` itself for up to
+SETTLE_EACH decisions, above that its integer-cent form for all and `settle` for every limited,
+adjusted or denied decision and a sample of the rest), authority limits and four eyes, one payment
+per decision of exactly the approved amount, and never more paid on a policy than its sum insured.
+Stage timings are the definition of `claims/timing.py`, vectorised (`stage_timings`; a test compares
+it with `stage_durations`).
+
+Writing happens in one transaction, in chunks of claims so memory stays flat, with ids assigned
+here. SQLite: executemany of plain tuples, inside the BEGIN IMMEDIATE of `make_engine`, with bulk
+PRAGMAs around it. PostgreSQL: one COPY per table, its text built as byte matrices with numpy (no
+Python object per value) and fed through a queue so the server parses while the next chunk is built.
+Secondary indexes, and on PostgreSQL the foreign keys, are dropped for the load and rebuilt after it;
+rebuilding the foreign keys re-validates every reference (on SQLite `PRAGMA foreign_key_check` does).
+Values take the form SQLAlchemy's column types give them (SQLite: naive UTC "YYYY-MM-DD
+HH:MM:SS.ffffff" text and decimal strings), so the ORM reads them back unchanged.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+import json
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
-from sqlalchemy.orm import Session
+import numpy as np
+from psycopg.copy import QueuedLibpqWriter
+from sqlalchemy import Connection, Engine, func, insert, select
 
-from claimops.claims.bulk import BulkClaim, BulkDecision, BulkPayment, Step, write_claims
-from claimops.claims.checklist import doc_types
-from claimops.claims.lifecycle import Action
+from claimops.claims.lifecycle import Action, Status, transition
 from claimops.claims.models import Claim
-from claimops.clock import local_date
-from claimops.customers.models import Customer
-from claimops.db import session_factory
-from claimops.demo.generator import STAFF, DemoData, PlannedClaim, generate
-from claimops.demo.truth import ground_truth
+from claimops.claims.settlement import PolicyTerms, settle
+from claimops.claims.timing import COMPLETION, STAGE_STATES
+from claimops.clock import utcnow
+from claimops.demo import generator as g
+from claimops.demo import names
 from claimops.demo.truth import metadata as truth_metadata
-from claimops.documents.models import Document
-from claimops.policies.models import Policy
+from claimops.errors import IllegalTransition, ValidationFailed
 from claimops.users.models import User
+from claimops.users.roles import can
 from claimops.users.security import hash_password
 
-BATCH = 20000
+Arr = g.Arr
+Cols = g.Cols
+CHUNK = 50_000  # claims per write batch
+COPY_ROWS = 100_000  # rows per block of COPY text built at once
+SETTLE_EACH = 300_000  # up to this many decisions, every one goes through settlement.settle
+SETTLE_SAMPLE = 50_000  # above it: the plain approvals sampled for settle (all others go through it)
+TABLES = (
+    "customers",
+    "policies",
+    "claims",
+    "claim_events",
+    "claim_timings",
+    "decisions",
+    "payments",
+    "documents",
+    "demo_ground_truth",
+)
+ID_TABLES = ("customers", "policies", "claims", "claim_events", "decisions", "payments", "documents")
 
 
 @dataclass
 class SeedReport:
-    claims: int
     customers: int
+    policies: int
+    claims: int
+    events: int
+    decisions: int
+    payments: int
+    documents: int
     fraud: int
-    users: list[tuple[str, str]]
+    users: list[tuple[str, str]]  # (username, role) of the demo staff
+    seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, to see where time goes
 
     def __str__(self) -> str:
-        return f"{self.claims} claims, {self.customers} customers, {self.fraud} planted fraud cases"
-
-
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _staff(session: Session, password: str) -> dict[str, int]:
-    hashed = hash_password(password)  # once: bcrypt is slow by design
-    existing = dict(session.execute(select(User.username, User.id)).all())
-    rows = [
-        {
-            "username": u,
-            "full_name": n,
-            "password_hash": hashed,
-            "role": r,
-            "authority_limit": lim,
-            "active": True,
-        }
-        for u, r, n, lim in STAFF
-        if u not in existing
-    ]
-    if rows:
-        existing.update(dict(session.execute(insert(User).returning(User.username, User.id), rows).all()))
-    return existing
+        return (
+            f"{self.claims:,} claims ({self.events:,} events, {self.decisions:,} decisions, "
+            f"{self.payments:,} payments), {self.customers:,} customers, {self.policies:,} policies, "
+            f"{self.documents:,} documents, {self.fraud:,} planted fraud cases in {self.seconds:.1f} s"
+        )
 
 
 def seed_database(
@@ -74,167 +100,1084 @@ def seed_database(
     end: date | None = None,
     password: str = "demo-pass-2026",
 ) -> SeedReport:
-    """Generate and load demo data; refuses a database that holds claims already."""
-    truth_metadata.create_all(engine, checkfirst=True)
-    data = generate(claims=claims, seed=seed, end=end)
-    with session_factory(engine)() as session, session.begin():
-        if session.scalar(select(func.count(Claim.id))):
-            raise ValueError("the database already holds claims; seed an empty database")
-        users = _staff(session, password)
-        customer_ids = _load_customers(session, data)
-        for batch in _chunks(data.claims, BATCH):
-            _load_claims(session, batch, customer_ids, users, data)
-    fraud = sum(1 for c in data.claims if c.fraud)
-    return SeedReport(len(data.claims), len(data.customers), fraud, [(u, r) for u, r, _, _ in STAFF])
+    """Generate, check and load demo data into a database without claims (ValueError otherwise)."""
+    if len(password) < 8:
+        raise ValueError("the demo users' password must have at least 8 characters")
+    phases: dict[str, float] = {}
+    clock = _Clock(phases)
+    with engine.connect() as conn:
+        _refuse_if_claims(conn)  # before the work of generating, and again inside the load
+    data = g.generate(claims=claims, seed=seed, end=end)
+    clock.lap("generate")
+    check(data)
+    clock.lap("check rules")
+    ev = data.events
+    timings = stage_timings(ev["claim"], ev["at"], ev["to_status"], claims)
+    clock.lap("stage timings")
+    hashed = hash_password(password)  # once for all demo users: bcrypt is slow by design
+    clock.lap("hash password")
+    if engine.dialect.name == "sqlite":
+        _load_sqlite(engine, data, timings, hashed, phases)
+    elif engine.dialect.name == "postgresql":
+        _load_postgres(engine, data, timings, hashed, phases)
+    else:
+        raise ValueError(f"demo data loads into SQLite or PostgreSQL, not {engine.dialect.name}")
+    return SeedReport(
+        customers=len(data.customers["name"]),
+        policies=len(data.policies["line"]),
+        claims=claims,
+        events=len(ev["claim"]),
+        decisions=len(data.decisions["claim"]),
+        payments=len(data.payments["claim"]),
+        documents=len(data.documents["claim"]),
+        fraud=int(data.truth["fraud"].sum()),
+        users=[(s.username, s.role) for s in data.staff],
+        seconds=sum(phases.values()),
+        phases=phases,
+    )
 
 
-def _load_customers(session: Session, data: DemoData) -> list[int]:
-    ids: dict[str, int] = {}
+def _refuse_if_claims(conn: Connection) -> None:
+    existing = conn.scalar(select(func.count()).select_from(Claim)) or 0
+    if existing:
+        raise ValueError(
+            f"the database already holds {existing:,} claims; demo data is only loaded into a "
+            "database without claims"
+        )
+
+
+class _Clock:
+    """Seconds per phase, for the report."""
+
+    def __init__(self, phases: dict[str, float]) -> None:
+        self.phases = phases
+        self.t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = self.phases.get(name, 0.0) + now - self.t
+        self.t = now
+
+
+# --- the rules ------------------------------------------------------------------------------------
+
+ST = {s: i for i, s in enumerate(g.STATUSES)}
+AC = {a: i for i, a in enumerate(g.ACTIONS)}
+
+
+@cache
+def legal_moves() -> Arr:
+    """[action, from status] -> to status (-1: illegal), asked of `lifecycle.transition` itself."""
+    table = np.full((len(g.ACTIONS), len(g.STATUSES)), -1, dtype=np.int8)
+    for a in g.ACTIONS:
+        for s in g.STATUSES:
+            try:
+                table[AC[a], ST[s]] = ST[transition(s, a).to_status]
+            except IllegalTransition:
+                pass
+    return table
+
+
+@cache
+def permitted() -> Arr:
+    """[action, staff index] -> may that person take it (`roles.can`). The last column is the
+    system: it reports online claims and decides and releases straight-through ones. RELEASE is
+    internal (done as the decider, checked with the decision)."""
+    table = np.zeros((len(g.ACTIONS), len(g.STAFF) + 1), dtype=bool)
+    for a in g.ACTIONS:
+        permission = "payment.release" if a is Action.PAY else f"claim.{a.value}"
+        for i, s in enumerate(g.STAFF):
+            table[AC[a], i] = a is Action.RELEASE or can(s.role, permission)
+        table[AC[a], -1] = a in (Action.REPORT, Action.DECIDE, Action.RELEASE)
+    return table
+
+
+def _fail(data: g.DemoData, bad: Arr, claim_of: Arr, what: str) -> None:
+    """ValidationFailed naming the first claim where `bad` holds."""
+    if bad.any():
+        i = int(np.argmax(bad))
+        number = data.claims["claim_number"][int(claim_of[i])]
+        raise ValidationFailed(f"{number}: {what} ({int(bad.sum())} case(s))", code="BAD_HISTORY")
+
+
+def _same(data: g.DemoData, got: Arr, want: Arr, claim_of: Arr, what: str) -> None:
+    if len(got) != len(want):
+        raise ValidationFailed(f"{what}: {len(got)} rows against {len(want)}", code="BAD_HISTORY")
+    _fail(data, got != want, claim_of, what)
+
+
+def check(data: g.DemoData) -> None:
+    """Every rule, over all generated rows; ValidationFailed naming the first claim that breaks one."""
+    in_force = _check_histories(data)
+    _check_decisions(data, in_force)
+    _check_payments(data, in_force)
+    _check_claims(data)
+
+
+def _check_histories(data: g.DemoData) -> Arr:
+    """The state machine, roles, times; returns the decision in force at each event (-1: none)."""
+    c, ev, dec = data.claims, data.events, data.decisions
+    n = len(c["line"])
+    claim = ev["claim"]
+    action, frm, to, at = ev["action"], ev["from_status"], ev["to_status"], ev["at"]
+    m = len(claim)
+    first = np.r_[True, claim[1:] != claim[:-1]] if m else np.zeros(0, dtype=bool)
+    if m == 0 or np.any(claim[1:] < claim[:-1]) or not np.array_equal(claim[first], np.arange(n)):
+        raise ValidationFailed("every claim needs its events, grouped by claim", code="BAD_HISTORY")
+    last = np.r_[claim[1:] != claim[:-1], True]
+    claims = np.arange(n)
+    starts = ~first | (action == AC[Action.REPORT]) & (frm == -1) & (to == ST[Status.REPORTED])
+    _fail(data, ~starts, claim, "a history begins with the report")
+    seq_start = np.repeat(np.flatnonzero(first), np.diff(np.r_[np.flatnonzero(first), m]))
+    _fail(data, ev["seq"] != np.arange(m) - seq_start + 1, claim, "event numbers run 1..n")
+    later = ~first
+    _fail(data, later & (frm != np.r_[np.int8(-1), to[:-1]]), claim, "an event starts where the last ended")
+    legal = legal_moves()[action[later], frm[later]] == to[later]
+    _fail(data, ~legal, claim[later], "illegal transition")
+    _fail(data, later & (at < np.r_[at[:1], at[:-1]]), claim, "an event goes back in time")
+    _fail(data, ~permitted()[action, ev["actor"]], claim, "the actor's role may not take this action")
+    _same(data, c["status"], to[last], claims, "status is where the history ends")
+    _same(data, c["reported_at"], at[first], claims, "reported_at is the report event's time")
+    _same(data, c["updated_at"], at[last], claims, "updated_at is the last event's time")
+    reopens = np.bincount(claim, weights=action == AC[Action.REOPEN], minlength=n).astype(np.int64)
+    _same(data, c["reopen_count"].astype(np.int64), reopens, claims, "reopen count")
+    is_dec = action == AC[Action.DECIDE]
+    nd = len(dec["claim"])
+    _same(data, ev["ref"][is_dec], np.arange(nd), claim[is_dec], "every decision has its decide event")
+    if nd == 0:
+        return np.full(m, -1, dtype=np.int64)
+    force = np.maximum.accumulate(np.where(is_dec, ev["ref"], -1).astype(np.int64))
+    return np.where((force >= 0) & (dec["claim"][np.maximum(force, 0)] == claim), force, -1)
+
+
+def _check_decisions(data: g.DemoData, in_force: Arr) -> None:
+    c, ev, dec = data.claims, data.events, data.decisions
+    claim, action, actor, at = ev["claim"], ev["action"], ev["actor"], ev["at"]
+    is_dec = action == AC[Action.DECIDE]
+    _same(data, dec["claim"], claim[is_dec], claim[is_dec], "a decision belongs to its claim")
+    _same(data, dec["decided_at"], at[is_dec], claim[is_dec], "decided_at is the decide event's time")
+    _same(data, dec["decided_by"], actor[is_dec], claim[is_dec], "decided_by is who decided")
+    if len(dec["claim"]) == 0:
+        return
+    pays = dec["outcome"] != g.DENIED
+    need = pays & (dec["approved"] > g.AUTHORITY[dec["decided_by"]])
+    _same(data, dec["requires_approval"], need, dec["claim"], "approval is needed above the decider's limit")
+    nxt = np.flatnonzero((ev["from_status"] == ST[Status.DECIDED]) & (in_force >= 0))
+    d, a, who, when, cl = in_force[nxt], action[nxt], actor[nxt], at[nxt], claim[nxt]
+    close, release, approve = a == AC[Action.CLOSE], a == AC[Action.RELEASE], a == AC[Action.APPROVE]
+    _fail(data, close & pays[d], cl, "an approved claim is closed only after payment")
+    _fail(data, release & (~pays[d] | need[d]), cl, "released without the authority")
+    _fail(data, release & ((who != dec["decided_by"][d]) | (when != dec["decided_at"][d])), cl,
+          "a release is the decider's, at the decision")  # fmt: skip
+    _fail(data, approve & ~need[d], cl, "approved though within the decider's authority")
+    _fail(data, approve & (who == dec["decided_by"][d]), cl, "the decider may not approve (four eyes)")
+    _fail(data, approve & (dec["approved"][d] > g.AUTHORITY[who]), cl, "approved above the approver's limit")
+    _fail(data, approve & ((dec["approved_by"][d] != who) | (dec["approved_at"][d] != when)), cl,
+          "approved_by and approved_at are the approve event's")  # fmt: skip
+    n_approve = np.array([int((action == AC[Action.APPROVE]).sum())])
+    n_approved = np.array([int((dec["approved_by"] >= 0).sum())])
+    _same(data, n_approve, n_approved, dec["claim"][:1], "every approval has its approve event")
+    retired = np.zeros(len(dec["claim"]), dtype=bool)
+    retired[in_force[(action == AC[Action.REOPEN]) & (in_force >= 0)]] = True
+    latest = np.r_[dec["claim"][1:] != dec["claim"][:-1], True]
+    _same(data, dec["current"], latest & ~retired, dec["claim"], "only the latest decision is current")
+    system = dec["decided_by"] == g.SYSTEM
+    _fail(data, system & ~c["straight_through"][dec["claim"]], dec["claim"], "the system decides only STP")
+    _check_settlement(data)
+
+
+def _check_payments(data: g.DemoData, in_force: Arr) -> None:
+    c, ev, dec, pay = data.claims, data.events, data.decisions, data.payments
+    claim, action = ev["claim"], ev["action"]
+    is_pay = action == AC[Action.PAY]
+    n = len(c["line"])
+    _same(
+        data,
+        ev["ref"][is_pay],
+        np.arange(len(pay["claim"])),
+        claim[is_pay],
+        "every payment has its pay event",
+    )
+    _same(data, pay["claim"], claim[is_pay], claim[is_pay], "a payment belongs to its claim")
+    _same(data, pay["paid_at"], ev["at"][is_pay], claim[is_pay], "paid_at is the pay event's time")
+    _same(data, pay["released_by"], ev["actor"][is_pay], claim[is_pay], "released_by is who paid")
+    _same(data, pay["decision"], in_force[is_pay], claim[is_pay], "a payment is for the decision in force")
+    d = pay["decision"]
+    _fail(data, np.bincount(d, minlength=len(dec["claim"]))[d] > 1, pay["claim"], "one payment per decision")
+    _fail(data, dec["outcome"][d] == g.DENIED, pay["claim"], "a denial is not paid")
+    _fail(data, pay["amount"] != dec["approved"][d], pay["claim"], "the payment is the approved amount")
+    _fail(data, pay["amount"] <= 0, pay["claim"], "a payment is positive")
+    _fail(
+        data, pay["released_by"] == dec["decided_by"][d], pay["claim"], "the decider may not pay (four eyes)"
+    )
+    paid = np.bincount(pay["claim"], weights=pay["amount"], minlength=n).astype(np.int64)
+    _same(data, c["paid"], paid, np.arange(n), "paid_amount is the sum of the payments")
+    pol = c["policy"].astype(np.int64)
+    per_policy = np.bincount(pol[pay["claim"]], weights=pay["amount"], minlength=len(data.policies["line"]))
+    over = per_policy > data.policies["sum_insured"]
+    _fail(data, over[pol], np.arange(n), "paid more than the policy's sum insured")
+
+
+def _check_claims(data: g.DemoData) -> None:
+    c, dec, docs = data.claims, data.decisions, data.documents
+    n = len(c["line"])
+    claims = np.arange(n)
+    current = np.full(n, -1, dtype=np.int64)
+    current[dec["claim"][dec["current"]]] = np.flatnonzero(dec["current"])
+
+    def of_current(column: Arr) -> Arr:
+        padded = np.r_[column.astype(np.int64), -1]  # index -1: no current decision
+        return np.asarray(padded[current])
+
+    outcome, approved, assessed = (of_current(dec[k]) for k in ("outcome", "approved", "assessed"))
+    _same(
+        data,
+        c["outcome"].astype(np.int64),
+        outcome.astype(np.int64),
+        claims,
+        "outcome of the current decision",
+    )
+    _same(data, c["approved"], approved, claims, "approved amount of the current decision")
+    _same(data, c["assessed"], assessed, claims, "assessed loss of the current decision")
+    local_report_day = (c["reported_at"] + g.SHANGHAI_OFFSET) // g.DAY
+    _fail(data, c["incident_date"] > local_report_day, claims, "the incident is after the report")
+    _fail(data, c["claimed"] <= 0, claims, "a claimed amount is positive")
+    early = docs["uploaded_at"] < c["reported_at"][docs["claim"]]
+    _fail(data, early, docs["claim"], "a document arrives after the report")
+
+
+def paid_before(data: g.DemoData) -> Arr:
+    """Per decision: what its policy had paid before the decision (the settlement's paid_to_date)."""
+    c, dec, pay = data.claims, data.decisions, data.payments
+    pol = c["policy"].astype(np.int64)
+    pay_key = (pol[pay["claim"]] << 32) | pay["paid_at"]
+    order = np.argsort(pay_key, kind="stable")
+    pay_key = pay_key[order]
+    cum = np.r_[0, np.cumsum(pay["amount"][order])]
+    dec_pol = pol[dec["claim"]]
+    upto = np.searchsorted(pay_key, (dec_pol << 32) | dec["decided_at"], side="left")
+    base = np.searchsorted(pay_key, dec_pol << 32, side="left")
+    return np.asarray((cum[upto] - cum[base]).astype(np.int64))
+
+
+def _check_settlement(data: g.DemoData) -> None:
+    """Each decision's outcome, approved amount and reasons are what the settlement rule gives for
+    its assessed loss, the policy's terms and what the policy had paid before it."""
+    dec, c, p = data.decisions, data.claims, data.policies
+    nd = len(dec["claim"])
+    before = paid_before(data)
+    pol = c["policy"][dec["claim"]]
+    inc = c["incident_date"][dec["claim"]]
+    in_force = (p["effective_from"][pol] <= inc) & (inc <= p["effective_to"][pol])
+    # settlement.payable in integer cents: (max(loss - deductible, 0) * (1 - rate)), half up, limited
+    net = np.maximum(dec["assessed"] - p["deductible"][pol], 0)
+    gross = (net * (10_000 - p["coinsurance_bp"][pol]) + 5_000) // 10_000
+    payable = np.minimum(gross, np.maximum(p["sum_insured"][pol] - before, 0))
+    pays = dec["outcome"] != g.DENIED
+    _fail(data, pays & ~in_force, dec["claim"], "paid outside the policy period")
+    _fail(
+        data, pays & (dec["approved"] != payable), dec["claim"], "approved amount is not the payable amount"
+    )
+    _fail(data, ~pays & (dec["approved"] != 0), dec["claim"], "a denial approves nothing")
+    _fail(data, pays & (payable < gross) & (dec["outcome"] != g.PARTIAL), dec["claim"], "limited is partial")
+    if nd <= SETTLE_EACH:
+        rows = np.arange(nd)
+    else:  # every decision where limits, adjustments or reasons play a part, and a sample of the rest
+        special = (before > 0) | (dec["reasons"] >= 0).any(axis=1) | (dec["outcome"] != g.APPROVED)
+        plain = np.flatnonzero(~special)
+        sample = np.random.default_rng(0).choice(plain, size=min(len(plain), SETTLE_SAMPLE), replace=False)
+        rows = np.sort(np.r_[np.flatnonzero(special), sample])
+    for lo in range(0, len(rows), 100_000):  # in slices: Python values for a million rows are large
+        _settle(data, rows[lo : lo + 100_000], before)
+
+
+def _settle(data: g.DemoData, rows: Arr, before: Arr) -> None:
+    """The decisions at `rows` through `settlement.settle`: same outcome, amount and reasons."""
+    c, dec, p = data.claims, data.decisions, data.policies
+    claim = dec["claim"][rows]
+    pol = c["policy"][claim]
+    dates: dict[int, date] = {}
+    rates = {int(b): Decimal(int(b)).scaleb(-4) for b in np.unique(p["coinsurance_bp"])}
+
+    def day(d: int) -> date:
+        got = dates.get(d)
+        if got is None:
+            got = dates[d] = g.to_date(d)
+        return got
+
+    def money(cents: int) -> Decimal:
+        return Decimal(cents).scaleb(-2)
+
+    columns = zip(
+        p["effective_from"][pol].tolist(),
+        p["effective_to"][pol].tolist(),
+        p["sum_insured"][pol].tolist(),
+        p["deductible"][pol].tolist(),
+        p["coinsurance_bp"][pol].tolist(),
+        before[rows].tolist(),
+        c["incident_date"][claim].tolist(),
+        dec["outcome"][rows].tolist(),
+        dec["assessed"][rows].tolist(),
+        dec["approved"][rows].tolist(),
+        dec["reasons"][rows].tolist(),
+        claim.tolist(),
+        strict=True,
+    )
+    for eff_from, eff_to, si, ded, bp, paid, incident, outcome, assessed, approved, codes, cl in columns:
+        stored = [g.REASONS[k] for k in codes if k >= 0]
+        terms = PolicyTerms(day(eff_from), day(eff_to), money(si), money(ded), rates[bp], money(paid))
+        want = g.OUTCOMES[outcome]
+        got = settle(
+            outcome=want,
+            assessed_loss=money(assessed),
+            incident_date=day(incident),
+            terms=terms,
+            reason_codes=stored,
+        )
+        if got.outcome is not want or got.approved_amount != money(approved) or got.reason_codes != stored:
+            raise ValidationFailed(
+                f"{c['claim_number'][cl]}: decision {want.value} {money(approved)} {stored} is not what the "
+                f"settlement rule gives ({got.outcome.value} {got.approved_amount} {got.reason_codes})",
+                code="BAD_SETTLEMENT",
+            )
+
+
+# --- stage timings, vectorised --------------------------------------------------------------------
+
+
+def stage_timings(claim: Arr, at: Arr, to: Arr, n: int) -> Cols:
+    """`timing.stage_durations` for all claims at once; events grouped by claim, in order.
+
+    Seconds per stage and handling (-1 where stage_durations gives None) and the accepted, decided,
+    paid and completed times (-1: None). A reopening (closed -> under_review) starts a new cycle: the
+    completion is the last one in the claim's latest cycle, as the loop in stage_durations finds it.
+    """
+    claim = claim.astype(np.int64)
+    m = len(claim)
+    first = np.r_[True, claim[1:] != claim[:-1]]
+    last = np.r_[claim[1:] != claim[:-1], True]
+    span = np.zeros(m, dtype=np.int64)
+    span[:-1] = np.maximum(at[1:] - at[:-1], 0)
+    span[last] = 0
+    last_to = np.full(n, -1, dtype=np.int64)
+    last_to[claim[last]] = to[last]
+    is_paid = to == ST[Status.PAID]
+    ever_paid = np.bincount(claim, weights=is_paid, minlength=n) > 0
+    out: Cols = {}
+    for stage, states in STAGE_STATES.items():
+        codes = [ST[s] for s in states]
+        inside = np.isin(to, codes)
+        total = np.bincount(claim, weights=span * inside, minlength=n).astype(np.int64)
+        reached = np.bincount(claim, weights=inside, minlength=n) > 0
+        done = reached & ~np.isin(last_to, codes)
+        if stage == "payment":
+            done &= ever_paid
+        out[f"{stage}_s"] = np.where(done, total, -1)
+
+    def at_of(hits: Arr, take_last: bool) -> Arr:
+        """Per claim, the time of its first (or last) event among `hits`; -1 if none."""
+        res = np.full(n, -1, dtype=np.int64)
+        hit = np.flatnonzero(hits)
+        if len(hit):
+            hc = claim[hit]
+            edge = np.r_[hc[1:] != hc[:-1], True] if take_last else np.r_[True, hc[1:] != hc[:-1]]
+            res[hc[edge]] = at[hit[edge]]
+        return res
+
+    out["accepted_at"] = at_of(to == ST[Status.ACCEPTED], take_last=False)
+    out["decided_at"] = at_of(to == ST[Status.DECIDED], take_last=True)
+    out["paid_at"] = at_of(is_paid, take_last=True)
+    prev_to = np.r_[np.int8(-1), to[:-1]]
+    reset = ~first & (to == ST[Status.UNDER_REVIEW]) & (prev_to == ST[Status.CLOSED])
+    cycle = np.cumsum(first | reset)
+    paid_cum = np.cumsum(is_paid) - is_paid  # paid events strictly before
+    paid_in_cycle = paid_cum - paid_cum[np.flatnonzero(first | reset)][cycle - 1]
+    marker = np.isin(to, [ST[s] for s in COMPLETION]) | ((to == ST[Status.CLOSED]) & (paid_in_cycle == 0))
+    last_cycle = np.zeros(n, dtype=np.int64)
+    last_cycle[claim[last]] = cycle[last]
+    completed = at_of(marker & (cycle == last_cycle[claim]), take_last=True)
+    out["completed_at"] = completed
+    reported = np.zeros(n, dtype=np.int64)
+    reported[claim[first]] = at[first]
+    out["handling_s"] = np.where(completed >= 0, np.maximum(completed - reported, 0), -1)
+    return out
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a chunk. kind: int, money (cents), ts (epoch seconds), date (day number), bool,
+    label (codes into `table`, where None is NULL; code -1 is the last entry) or text."""
+
+    kind: str
+    values: Any
+    null: Arr | None = None  # rows that are NULL (int, money, ts)
+    table: Sequence[str | None] = ()
+
+
+Rows = list[tuple[str, Col]]  # a chunk of a table: its columns by name
+
+
+def _opt(kind: str, values: Arr) -> Col:
+    """A column where -1 stands for NULL."""
+    return Col(kind, np.maximum(values, 0), values < 0)
+
+
+def _escape(s: str) -> str:
+    """COPY text format: backslash, tab and line breaks are escaped."""
+    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+POW10 = 10 ** np.arange(19, dtype=np.int64)
+NULL = b"\\N"
+
+
+def _digits(values: Arr) -> tuple[Arr, Arr]:
+    """Decimal digits of non-negative ints, left-aligned: (n, width) bytes and lengths."""
+    v = values.astype(np.int64)
+    length = 1 + (v[:, None] >= POW10[None, 1:]).sum(axis=1)
+    width = int(length.max()) if len(v) else 1
+    exp = length[:, None] - 1 - np.arange(width)[None, :]
+    digits = (v[:, None] // POW10[np.maximum(exp, 0)]) % 10 + ord("0")
+    return np.where(exp >= 0, digits, 0).astype(np.uint8), length
+
+
+def _null_rows(mat: Arr, length: Arr, null: Arr | None) -> tuple[Arr, Arr]:
+    if null is not None and null.any():
+        if mat.shape[1] < 2:
+            mat = np.concatenate([mat, np.zeros((len(mat), 2 - mat.shape[1]), dtype=np.uint8)], axis=1)
+        mat[null] = 0
+        mat[null, 0], mat[null, 1] = NULL[0], NULL[1]
+        length = np.where(null, 2, length)
+    return mat, length
+
+
+def _byte_table(texts: Sequence[bytes]) -> tuple[Arr, Arr]:
+    width = max([len(t) for t in texts] + [1])
+    mat = np.array(texts, dtype=f"S{width}").view(np.uint8).reshape(len(texts), width)
+    return mat, np.array([len(t) for t in texts], dtype=np.int64)
+
+
+class _Format:
+    """Columns in the form a dialect takes them, as SQLAlchemy's column types would bind them:
+    Python values for SQLite's executemany, byte matrices for PostgreSQL's COPY text."""
+
+    def __init__(self, pg: bool, day_lo: int, day_hi: int) -> None:
+        self.pg = pg
+        self.day0 = day_lo
+        self._tables: dict[int, tuple[Sequence[str | None], tuple[Arr, Arr]]] = {}
+        iso = np.datetime_as_string(np.arange(day_lo, day_hi + 1).astype("datetime64[D]"), unit="D").tolist()
+        tod = [f"{h:02d}:{mi:02d}:{s:02d}.000000" for h in range(24) for mi in range(60) for s in range(60)]
+        if pg:
+            self.date_bytes = _byte_table([d.encode() for d in iso])[0]
+            self.day_bytes = _byte_table([f"{d} ".encode() for d in iso])[0]
+            self.tod_bytes = _byte_table([f"{t}+00".encode() for t in tod])[0]
+        else:
+            self.dates = np.array(iso, dtype=object)
+            self.days = self.dates + " "
+            self.tod = np.array(tod, dtype=object)
+            self.cents = np.array([f".{i:02d}" for i in range(100)], dtype=object)
+
+    def values(self, col: Col) -> list[Any]:
+        """SQLite: Python values (None for NULL)."""
+        kind, values, null = col.kind, col.values, col.null
+        if kind == "label":
+            return list(np.array(col.table, dtype=object)[values].tolist())
+        if kind == "text":
+            return list(values.tolist() if isinstance(values, np.ndarray) else values)
+        if kind == "int":
+            arr = values.astype(object)
+        elif kind == "money":
+            arr = np.array(list(map(str, (values // 100).tolist())), dtype=object) + self.cents[values % 100]
+        elif kind == "ts":
+            v = values if null is None else np.where(null, self.day0 * g.DAY, values)
+            arr = self.days[v // g.DAY - self.day0] + self.tod[v % g.DAY]
+        elif kind == "date":
+            arr = self.dates[values.astype(np.int64) - self.day0]
+        elif kind == "bool":
+            arr = values.astype(np.int8).astype(object)
+        else:
+            raise ValueError(f"unknown column kind {kind}")
+        if null is not None:
+            arr[null] = None
+        return list(arr.tolist())
+
+    def matrix(self, col: Col) -> tuple[Arr, Arr]:
+        """PostgreSQL: (rows, width) bytes, NUL-padded, and the length of each row's text."""
+        kind, values, null = col.kind, col.values, col.null
+        if kind == "label":
+            mat, length = self._label_table(col.table)
+            return mat[values], length[values]
+        if kind == "text":
+            if isinstance(values, np.ndarray) and values.dtype.kind == "U":
+                try:  # ASCII (numbers, codes): converted by numpy
+                    raw = values.astype("S")
+                    mat = raw.view(np.uint8).reshape(len(raw), raw.dtype.itemsize)
+                    if not np.isin(mat, list(b"\\\t\n\r")).any():
+                        return mat, np.strings.str_len(raw).astype(np.int64)
+                except UnicodeEncodeError:
+                    pass
+            texts = values.tolist() if isinstance(values, np.ndarray) else list(values)
+            return _byte_table([_escape(t).encode() for t in texts])
+        n = len(values)
+        if kind == "int":
+            mat, length = _digits(values)
+        elif kind == "money":
+            whole, length = _digits(values // 100)
+            mat = np.zeros((n, whole.shape[1] + 3), dtype=np.uint8)
+            mat[:, : whole.shape[1]] = whole
+            rows = np.arange(n)
+            mat[rows, length] = ord(".")
+            mat[rows, length + 1] = (values % 100) // 10 + ord("0")
+            mat[rows, length + 2] = values % 10 + ord("0")
+            length = length + 3
+        elif kind == "ts":
+            v = values if null is None else np.where(null, self.day0 * g.DAY, values)
+            mat = np.concatenate([self.day_bytes[v // g.DAY - self.day0], self.tod_bytes[v % g.DAY]], axis=1)
+            length = np.full(n, mat.shape[1], dtype=np.int64)
+        elif kind == "date":
+            mat = self.date_bytes[values.astype(np.int64) - self.day0]
+            length = np.full(n, mat.shape[1], dtype=np.int64)
+        elif kind == "bool":
+            mat = np.where(values, ord("t"), ord("f")).astype(np.uint8)[:, None]
+            length = np.ones(n, dtype=np.int64)
+        else:
+            raise ValueError(f"unknown column kind {kind}")
+        return _null_rows(mat, length, null)
+
+    def _label_table(self, table: Sequence[str | None]) -> tuple[Arr, Arr]:
+        """A label table as bytes, cached while the same table object is in use."""
+        hit = self._tables.get(id(table))
+        if hit is not None and hit[0] is table:
+            return hit[1]
+        if len(self._tables) > 64:
+            self._tables.clear()
+        got = _byte_table([NULL if t is None else _escape(t).encode() for t in table])
+        self._tables[id(table)] = (table, got)
+        return got
+
+
+def _copy_text(fmt: _Format, cols: Rows) -> bytes:
+    """COPY text of a chunk: each column's bytes, tab-separated, rows ending in a newline, built as
+    one (rows, width) matrix from which the padding is dropped."""
+    pieces = [fmt.matrix(c) for _, c in cols]
+    n = len(pieces[0][1])
+    width = sum(m.shape[1] + 1 for m, _ in pieces)
+    buf = np.zeros((n, width), dtype=np.uint8)
+    keep = np.zeros((n, width), dtype=bool)
+    pos = 0
+    for k, (mat, length) in enumerate(pieces):
+        w = mat.shape[1]
+        buf[:, pos : pos + w] = mat
+        keep[:, pos : pos + w] = np.arange(w)[None, :] < length[:, None]
+        buf[:, pos + w] = ord("\n") if k == len(pieces) - 1 else ord("\t")
+        keep[:, pos + w] = True
+        pos += w + 1
+    return bytes(buf[keep].tobytes())
+
+
+class _Writer:
+    """Writes a table's chunks: executemany of tuples (SQLite), or one COPY per table (PostgreSQL)
+    fed from a queue, so the server parses one chunk while the next is built."""
+
+    def __init__(self, raw: Any, fmt: _Format, phases: dict[str, float]) -> None:
+        self.raw = raw
+        self.fmt = fmt
+        self.phases = phases
+
+    def table(self, table: str, chunks: Iterator[Rows]) -> None:
+        started = time.perf_counter()
+        building = 0.0
+        with ExitStack() as stack:
+            copy: Any = None
+            for cols in chunks:
+                t0 = time.perf_counter()
+                n = len(cols[0][1].values)
+                if n == 0:
+                    continue
+                columns = ", ".join(f'"{name}"' for name, _ in cols)
+                if self.fmt.pg:
+                    for lo in range(0, n, COPY_ROWS):
+                        part = [(name, _rows(c, lo, lo + COPY_ROWS)) for name, c in cols]
+                        body = _copy_text(self.fmt, part)
+                        building += time.perf_counter() - t0
+                        if copy is None:
+                            cur = stack.enter_context(self.raw.cursor())
+                            statement = f"COPY {table} ({columns}) FROM STDIN"
+                            copy = stack.enter_context(cur.copy(statement, writer=QueuedLibpqWriter(cur)))
+                        copy.write(body)
+                        t0 = time.perf_counter()
+                else:
+                    values = [self.fmt.values(c) for _, c in cols]
+                    building += time.perf_counter() - t0
+                    marks = ", ".join("?" * len(cols))
+                    rows = zip(*values, strict=True)
+                    self.raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        self.phases[f"build {table}"] = building
+        self.phases[f"write {table}"] = time.perf_counter() - started - building
+
+
+def _rows(col: Col, lo: int, hi: int) -> Col:
+    null = None if col.null is None else col.null[lo:hi]
+    return Col(col.kind, col.values[lo:hi], null, col.table)
+
+
+@dataclass
+class _Ids:
+    """Ids the loader assigns: the first id per table, and users.id per staff index."""
+
+    base: dict[str, int]
+    users: Arr  # index -1 (the system) holds 0 and is written as NULL
+
+
+def _user(ids: _Ids, staff: Arr) -> Col:
+    return Col("int", ids.users[staff.astype(np.int64)], staff < 0)
+
+
+def _ids(ids: _Ids, table: str, s: slice) -> Col:
+    return Col("int", np.arange(s.start, s.stop, dtype=np.int64) + ids.base[table])
+
+
+def _ref(ids: _Ids, table: str, index: Arr) -> Col:
+    return Col("int", index.astype(np.int64) + ids.base[table])
+
+
+def _spans(n: int, size: int = CHUNK) -> Iterator[slice]:
+    for lo in range(0, n, size):
+        yield slice(lo, min(lo + size, n))
+
+
+def _by_claim(claim: Arr, n: int) -> Iterator[slice]:
+    """Row ranges of a table grouped by claim, CHUNK claims at a time."""
+    for s in _spans(n):
+        lo, hi = np.searchsorted(claim, [s.start, s.stop])
+        yield slice(int(lo), int(hi))
+
+
+class _Labels:
+    """Label texts by code (the last entry of a nullable table is None, picked by code -1)."""
+
+    statuses: list[str | None] = [s.value for s in g.STATUSES] + [None]
+    actions: list[str | None] = [a.value for a in g.ACTIONS]
+    outcomes: list[str | None] = [o.value for o in g.OUTCOMES] + [None]
+    methods: list[str | None] = [*g.METHODS, None]
+    lines: list[str | None] = list(g.LINES)
+    regions: list[str | None] = list(g.REGIONS)
+    channels: list[str | None] = list(g.CHANNELS)
+    patterns: list[str | None] = list(g.PATTERNS)
+    notes: list[str | None] = list(g.NOTES)
+    actors: list[str | None] = [*(s.username for s in g.STAFF), "system"]
+    banks: list[str | None] = [*names.BANKS, ""]
+    doc_types: list[str | None] = list(g.DOC_TYPES)
+    filenames: list[str | None] = [f"{d}.jpg" if d in g.IMAGE_DOCS else f"{d}.pdf" for d in g.DOC_TYPES]
+    content_types: list[str | None] = [
+        "image/jpeg" if d in g.IMAGE_DOCS else "application/pdf" for d in g.DOC_TYPES
+    ]
+    sha256: list[str | None] = list(g.DOC_SHA256)
+    descriptions: list[str | None] = [d for row in g.DESCRIPTIONS for d in row]
+    description_base = np.cumsum([0] + [len(row) for row in g.DESCRIPTIONS])[:-1]
+    provider_index = {pid: i for i, pid in enumerate(g.PROVIDER_NAMES)}
+    providers: list[str | None] = list(g.PROVIDER_NAMES.values())
+    # event data as the services write it (json.dumps of the same dicts)
+    report_data = [json.dumps({"channel": ch}) for ch in g.CHANNELS]
+    reason_data = [json.dumps({"reason_codes": [r]}) for r in g.REASONS]
+    asked_data = {
+        (ln, k): json.dumps({"doc_types": list(required[-k:])})
+        for ln, required in enumerate(g.REQUIRED)
+        for k in (1, 2)
+    } | {
+        (ln, 10 + code): json.dumps({"doc_types": list(extra)})
+        for ln in range(len(g.REQUIRED))
+        for code, extra in enumerate(g.OPTIONAL_ASKED)
+    }
+
+
+def _reason_lists(codes: Arr) -> tuple[Arr, list[str | None]]:
+    """JSON lists of reason codes for an (n, 3) array of reason indexes: (codes, table)."""
+    key = ((codes[:, 0].astype(np.int64) + 1) * 32 + codes[:, 1] + 1) * 32 + codes[:, 2] + 1
+    uniq, inverse = np.unique(key, return_inverse=True)
+    table: list[str | None] = []
+    for k in uniq.tolist():
+        parts = (k // 1024 - 1, (k // 32) % 32 - 1, k % 32 - 1)
+        table.append(json.dumps([g.REASONS[r] for r in parts if r >= 0]))
+    return inverse.reshape(-1), table
+
+
+def _money_text(cents: Arr) -> list[str]:
+    return [f"{c // 100}.{c % 100:02d}" for c in cents.tolist()]
+
+
+def _write_all(w: _Writer, data: g.DemoData, timings: Cols, ids: _Ids) -> None:
+    w.table("customers", _customers(data, ids))
+    w.table("policies", _policies(data, ids))
+    w.table("claims", _claims(data, ids))
+    w.table("claim_events", _events(data, ids))
+    w.table("claim_timings", _timings(data, timings, ids))
+    w.table("decisions", _decisions(data, ids))
+    w.table("payments", _payments(data, ids))
+    w.table("documents", _documents(data, ids))
+    w.table("demo_ground_truth", _truth(data, ids))
+
+
+def _customers(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
+    cu = data.customers
+    for s in _spans(len(cu["name"])):
+        yield [
+            ("id", _ids(ids, "customers", s)),
+            ("name", Col("text", cu["name"][s])),
+            ("id_number", Col("text", cu["id_number"][s])),
+            ("phone", Col("text", cu["phone"][s])),
+            ("region", Col("label", cu["region"][s], table=_Labels.regions)),
+            ("gender", Col("text", cu["gender"][s])),
+            ("birth_date", Col("date", cu["birth_date"][s])),
+            ("created_at", Col("ts", cu["created_at"][s])),
+        ]
+
+
+def _policies(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
+    po = data.policies
+    rates, rate_code = np.unique(po["coinsurance_bp"], return_inverse=True)
+    rate_table: list[str | None] = [f"{Decimal(int(b)).scaleb(-4):.4f}" for b in rates.tolist()]
+    for s in _spans(len(po["line"])):
+        yield [
+            ("id", _ids(ids, "policies", s)),
+            ("policy_number", Col("text", po["policy_number"][s])),
+            ("line", Col("label", po["line"][s], table=_Labels.lines)),
+            ("customer_id", _ref(ids, "customers", po["customer"][s])),
+            ("effective_from", Col("date", po["effective_from"][s])),
+            ("effective_to", Col("date", po["effective_to"][s])),
+            ("sum_insured", Col("money", po["sum_insured"][s])),
+            ("deductible", Col("money", po["deductible"][s])),
+            ("coinsurance_rate", Col("label", rate_code.reshape(-1)[s], table=rate_table)),
+            ("premium", Col("money", po["premium"][s])),
+            ("channel", Col("label", po["channel"][s], table=_Labels.channels)),
+            ("created_at", Col("ts", po["created_at"][s])),
+        ]
+
+
+def _claims(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
+    c = data.claims
+    for s in _spans(len(c["line"])):
+        description = _Labels.description_base[c["line"][s]] + c["description"][s]
+        yield [
+            ("id", _ids(ids, "claims", s)),
+            ("claim_number", Col("text", c["claim_number"][s])),
+            ("policy_id", _ref(ids, "policies", c["policy"][s])),
+            ("customer_id", _ref(ids, "customers", c["customer"][s])),
+            ("line", Col("label", c["line"][s], table=_Labels.lines)),
+            ("region", Col("label", c["region"][s], table=_Labels.regions)),
+            ("channel", Col("label", c["channel"][s], table=_Labels.channels)),
+            ("status", Col("label", c["status"][s], table=_Labels.statuses)),
+            ("incident_date", Col("date", c["incident_date"][s])),
+            ("reported_at", Col("ts", c["reported_at"][s])),
+            ("description", Col("label", description, table=_Labels.descriptions)),
+            ("claimed_amount", Col("money", c["claimed"][s])),
+            ("assessed_loss", _opt("money", c["assessed"][s])),
+            ("approved_amount", _opt("money", c["approved"][s])),
+            ("paid_amount", Col("money", c["paid"][s])),
+            ("outcome", Col("label", c["outcome"][s], table=_Labels.outcomes)),
+            ("handler_id", _user(ids, c["handler"][s])),
+            ("provider_id", _opt("int", c["provider"][s])),
+            ("straight_through", Col("bool", c["straight_through"][s])),
+            ("reopen_count", Col("int", c["reopen_count"][s])),
+            ("risk_score", Col("label", np.zeros(s.stop - s.start, dtype=np.int64), table=[None])),
+            ("updated_at", Col("ts", c["updated_at"][s])),
+        ]
+
+
+def _events(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
+    """Events with their data as the services write it: the channel of a report, the reason of a
+    rejection or withdrawal, the documents asked for, a decision's result, a payment's amount."""
+    ev, dec, pay = data.events, data.decisions, data.payments
+    fixed: list[str | None] = ["{}", *_Labels.report_data, *_Labels.reason_data]
+    asked_keys = list(_Labels.asked_data)
+    fixed += [_Labels.asked_data[k] for k in asked_keys]
+    report0, reason0, asked0 = 1, 1 + len(_Labels.report_data), 1 + len(_Labels.report_data) + len(g.REASONS)
+    asked_code = np.full((len(g.LINES), 16), -1, dtype=np.int64)
+    for i, (ln, k) in enumerate(asked_keys):
+        asked_code[ln, k] = asked0 + i
+    for s in _by_claim(ev["claim"], len(data.claims["line"])):
+        action, ref = ev["action"][s], ev["ref"][s]
+        code = np.zeros(s.stop - s.start, dtype=np.int64)
+        report = action == AC[Action.REPORT]
+        code[report] = report0 + ref[report]
+        told = (action == AC[Action.REJECT]) | (action == AC[Action.WITHDRAW])
+        code[told] = reason0 + ref[told]
+        asked = action == AC[Action.REQUEST_DOCUMENTS]
+        code[asked] = asked_code[data.claims["line"][ev["claim"][s][asked]], ref[asked]]
+        table = list(fixed)
+        decided = np.flatnonzero(action == AC[Action.DECIDE])
+        d = ref[decided]
+        reasons, reason_table = _reason_lists(dec["reasons"][d])
+        code[decided] = len(table) + np.arange(len(decided))
+        table += [
+            f'{{"outcome": "{o}", "approved_amount": "{a}", "reason_codes": {reason_table[r]}, '
+            f'"requires_approval": {"true" if q else "false"}}}'
+            for o, a, r, q in zip(
+                [_Labels.outcomes[k] for k in dec["outcome"][d].tolist()],
+                _money_text(dec["approved"][d]),
+                reasons.tolist(),
+                dec["requires_approval"][d].tolist(),
+                strict=True,
+            )
+        ]
+        paid = np.flatnonzero(action == AC[Action.PAY])
+        p = ref[paid]
+        code[paid] = len(table) + np.arange(len(paid))
+        table += [
+            f'{{"amount": "{a}", "method": "{g.METHODS[mt]}", "payment_id": {i}}}'
+            for a, mt, i in zip(
+                _money_text(pay["amount"][p]),
+                pay["method"][p].tolist(),
+                (p + ids.base["payments"]).tolist(),
+                strict=True,
+            )
+        ]
+        yield [
+            ("id", _ids(ids, "claim_events", s)),
+            ("claim_id", _ref(ids, "claims", ev["claim"][s])),
+            ("seq", Col("int", ev["seq"][s])),
+            ("action", Col("label", action, table=_Labels.actions)),
+            ("from_status", Col("label", ev["from_status"][s], table=_Labels.statuses)),
+            ("to_status", Col("label", ev["to_status"][s], table=_Labels.statuses)),
+            ("actor_id", _user(ids, ev["actor"][s])),
+            ("actor", Col("label", ev["actor"][s], table=_Labels.actors)),
+            ("at", Col("ts", ev["at"][s])),
+            ("note", Col("label", ev["note"][s], table=_Labels.notes)),
+            ("data", Col("label", code, table=table)),
+        ]
+
+
+def _timings(data: g.DemoData, tm: Cols, ids: _Ids) -> Iterator[Rows]:
+    for s in _spans(len(data.claims["line"])):
+        yield [
+            ("claim_id", _ids(ids, "claims", s)),
+            ("reported_at", Col("ts", data.claims["reported_at"][s])),
+            ("accepted_at", _opt("ts", tm["accepted_at"][s])),
+            ("decided_at", _opt("ts", tm["decided_at"][s])),
+            ("paid_at", _opt("ts", tm["paid_at"][s])),
+            ("completed_at", _opt("ts", tm["completed_at"][s])),
+            ("acceptance_s", _opt("int", tm["acceptance_s"][s])),
+            ("investigation_s", _opt("int", tm["investigation_s"][s])),
+            ("review_s", _opt("int", tm["review_s"][s])),
+            ("payment_s", _opt("int", tm["payment_s"][s])),
+            ("handling_s", _opt("int", tm["handling_s"][s])),
+        ]
+
+
+def _decisions(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
+    dec = data.decisions
+    for s in _by_claim(dec["claim"], len(data.claims["line"])):
+        reasons, reason_table = _reason_lists(dec["reasons"][s])
+        yield [
+            ("id", _ids(ids, "decisions", s)),
+            ("claim_id", _ref(ids, "claims", dec["claim"][s])),
+            ("outcome", Col("label", dec["outcome"][s], table=_Labels.outcomes)),
+            ("assessed_loss", Col("money", dec["assessed"][s])),
+            ("approved_amount", Col("money", dec["approved"][s])),
+            ("reason_codes", Col("label", reasons, table=reason_table)),
+            ("payment_method", Col("label", dec["method"][s], table=_Labels.methods)),
+            ("decided_by", _user(ids, dec["decided_by"][s])),
+            ("decided_at", Col("ts", dec["decided_at"][s])),
+            ("requires_approval", Col("bool", dec["requires_approval"][s])),
+            ("approved_by", _user(ids, dec["approved_by"][s])),
+            ("approved_at", _opt("ts", dec["approved_at"][s])),
+            ("current", Col("bool", dec["current"][s])),
+            ("note", Col("label", dec["note"][s], table=_Labels.notes)),
+        ]
+
+
+def _payments(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
+    pay, c = data.payments, data.claims
+    second = np.r_[False, pay["claim"][1:] == pay["claim"][:-1]]  # after a reopening: its own key
+    provider_row = np.array([_Labels.provider_index.get(int(p), 0) for p in g.PROVIDER_IDS.tolist()])
+    provider_of = np.zeros(int(g.PROVIDER_IDS.max()) + 1, dtype=np.int64)
+    provider_of[g.PROVIDER_IDS] = provider_row
+    for s in _by_claim(pay["claim"], len(c["line"])):
+        claim = pay["claim"][s].astype(np.int64)
+        numbers = c["claim_number"][claim].tolist()
+        keys = [
+            f"demo-{x}-2" if two else f"demo-{x}" for x, two in zip(numbers, second[s].tolist(), strict=True)
+        ]
+        bank = pay["method"][s] == g.BANK
+        names_ = data.customers["name"][c["customer"][claim]].tolist()
+        providers = [_Labels.providers[i] for i in provider_of[np.maximum(c["provider"][claim], 0)].tolist()]
+        payee = [n if b else p for n, p, b in zip(names_, providers, bank.tolist(), strict=True)]
+        account = [f"6222{a:015d}" if a >= 0 else "" for a in pay["account"][s].tolist()]
+        k = s.stop - s.start
+        yield [
+            ("id", _ids(ids, "payments", s)),
+            ("claim_id", _ref(ids, "claims", claim)),
+            ("decision_id", _ref(ids, "decisions", pay["decision"][s])),
+            ("idempotency_key", Col("text", keys)),
+            ("request_hash", Col("label", np.zeros(k, dtype=np.int64), table=["demo"])),
+            ("amount", Col("money", pay["amount"][s])),
+            ("method", Col("label", pay["method"][s], table=_Labels.methods)),
+            ("payee_name", Col("text", payee)),
+            ("payee_bank", Col("label", pay["bank"][s], table=_Labels.banks)),
+            ("payee_account", Col("text", account)),
+            ("status", Col("label", np.zeros(k, dtype=np.int64), table=["paid"])),
+            ("released_by", _user(ids, pay["released_by"][s])),
+            ("paid_at", Col("ts", pay["paid_at"][s])),
+        ]
+
+
+def _documents(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
+    """Metadata of received documents; their 'files' are small placeholders, never written."""
+    docs = data.documents
+    size = np.array(g.DOC_SIZE, dtype=np.int64)
+    for s in _by_claim(docs["claim"], len(data.claims["line"])):
+        doc = docs["doc_type"][s]
+        yield [
+            ("id", _ids(ids, "documents", s)),
+            ("claim_id", _ref(ids, "claims", docs["claim"][s])),
+            ("doc_type", Col("label", doc, table=_Labels.doc_types)),
+            ("filename", Col("label", doc, table=_Labels.filenames)),
+            ("content_type", Col("label", doc, table=_Labels.content_types)),
+            ("size", Col("int", size[doc])),
+            ("sha256", Col("label", doc, table=_Labels.sha256)),
+            ("uploaded_by", _user(ids, docs["uploaded_by"][s])),
+            ("uploaded_at", Col("ts", docs["uploaded_at"][s])),
+        ]
+
+
+def _truth(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
+    """The ground truth goes into its own table (truth.py), never onto the claims."""
+    for s in _spans(len(data.claims["line"])):
+        yield [
+            ("claim_id", _ids(ids, "claims", s)),
+            ("fraud", Col("bool", data.truth["fraud"][s])),
+            ("pattern", Col("label", data.truth["pattern"][s], table=_Labels.patterns)),
+        ]
+
+
+# --- per database ---------------------------------------------------------------------------------
+
+
+def _prepare(conn: Connection, hashed: str) -> _Ids:
+    """Refuse a database with claims, create the ground-truth table, add the demo staff (existing
+    users of the same names are kept as they are), and find the first free id of each table."""
+    _refuse_if_claims(conn)
+    truth_metadata.create_all(conn, checkfirst=True)
+    existing = dict(conn.execute(select(User.username, User.id)).all())
     rows = [
         {
-            "name": c.name,
-            "id_number": c.id_number,
-            "phone": c.phone,
-            "region": c.region,
-            "gender": c.gender,
-            "birth_date": c.birth_date,
+            "username": s.username,
+            "full_name": s.full_name,
+            "password_hash": hashed,
+            "role": s.role,
+            "authority_limit": None if s.authority is None else Decimal(s.authority).scaleb(-2),
+            "active": True,
+            "created_at": utcnow(),
         }
-        for c in data.customers
+        for s in g.STAFF
+        if s.username not in existing
     ]
-    for chunk in _chunks(rows, BATCH):
-        ids.update(
-            dict(session.execute(insert(Customer).returning(Customer.id_number, Customer.id), chunk).all())
-        )
-    return [ids[c.id_number] for c in data.customers]
+    if rows:
+        conn.execute(insert(User), rows)
+        existing = dict(conn.execute(select(User.username, User.id)).all())
+    users = np.array([existing[s.username] for s in g.STAFF] + [0], dtype=np.int64)
+    base = {
+        t: int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {t}").scalar_one())
+        for t in ID_TABLES
+    }
+    return _Ids(base=base, users=users)
 
 
-def _load_claims(
-    session: Session,
-    batch: list[PlannedClaim],
-    customer_ids: list[int],
-    users: dict[str, int],
-    data: DemoData,
+def _day_range(data: g.DemoData) -> tuple[int, int]:
+    lo = min(int(data.customers["birth_date"].min()), int(data.policies["effective_from"].min()))
+    hi = max(int(data.policies["effective_to"].max()), data.cutoff // g.DAY + 60)
+    return lo - 1, hi + 1
+
+
+def _load_sqlite(
+    engine: Engine, data: g.DemoData, timings: Cols, hashed: str, phases: dict[str, float]
 ) -> None:
-    policy_rows: list[dict[str, Any]] = [
-        {
-            "policy_number": f"PL{c.effective_from:%Y}{c.index:08d}",
-            "line": c.line,
-            "customer_id": customer_ids[c.customer],
-            "effective_from": c.effective_from,
-            "effective_to": c.effective_to,
-            "sum_insured": c.sum_insured,
-            "deductible": c.deductible,
-            "coinsurance_rate": c.coinsurance,
-            "premium": c.premium,
-            "channel": c.channel,
-        }
-        for c in batch
-    ]
-    policy_ids = dict(
-        session.execute(insert(Policy).returning(Policy.policy_number, Policy.id), policy_rows).all()
-    )
-    bulk = [
-        _bulk(c, policy_ids[row["policy_number"]], customer_ids[c.customer], users, data)
-        for c, row in zip(batch, policy_rows, strict=True)
-    ]
-    ids = write_claims(session, bulk)
-    documents = [row for c, b in zip(batch, bulk, strict=True) for row in _documents(c, ids[b.claim_number])]
-    if documents:
-        session.execute(insert(Document), documents)
-    session.execute(
-        insert(ground_truth),
-        [
-            {"claim_id": ids[b.claim_number], "fraud": c.fraud, "pattern": c.pattern}
-            for c, b in zip(batch, bulk, strict=True)
-        ],
-    )
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        keep = ("foreign_keys", "synchronous", "cache_size", "journal_mode")
+        before = {p: raw.execute(f"PRAGMA {p}").fetchone()[0] for p in keep}
+        # A rollback journal instead of WAL for the load: pages appended to the file need no journal,
+        # where WAL writes every page twice. It only switches when no other connection is open.
+        try:
+            raw.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.OperationalError:
+            pass
+        for pragma in ("foreign_keys=OFF", "synchronous=OFF", "cache_size=-131072"):
+            raw.execute(f"PRAGMA {pragma}")
+        clock = _Clock(phases)
+        try:
+            with conn.begin():  # BEGIN IMMEDIATE (make_engine)
+                ids = _prepare(conn, hashed)
+                indexes = raw.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                    f"AND tbl_name IN ({', '.join(repr(t) for t in TABLES)})"
+                ).fetchall()
+                for name, _ in indexes:
+                    raw.execute(f'DROP INDEX "{name}"')
+                clock.lap("prepare")
+                _write_all(_Writer(raw, _Format(False, *_day_range(data)), phases), data, timings, ids)
+                clock.t = time.perf_counter()
+                for _, sql in indexes:
+                    raw.execute(sql)
+                clock.lap("create indexes")
+                broken = raw.execute("PRAGMA foreign_key_check").fetchone()
+                if broken is not None:
+                    raise ValidationFailed(f"foreign key violated: {tuple(broken)}", code="BAD_REFERENCE")
+                clock.lap("foreign key check")
+            clock.lap("commit")
+        finally:
+            for p, v in before.items():
+                try:
+                    raw.execute(f"PRAGMA {p}={v}")
+                except sqlite3.OperationalError:
+                    pass
 
 
-PLACEHOLDER = hashlib.sha256(b"claimops demo document").hexdigest()
-
-
-def _documents(c: PlannedClaim, claim_id: int) -> list[dict[str, Any]]:
-    """Metadata of the required documents, received when the claim was accepted (demo: no files)."""
-    accepted = next((s for s in c.steps if s.action is Action.ACCEPT), None)
-    if accepted is None:
-        return []
-    required, _ = doc_types(c.line)
-    # a claim asked for more documents had one missing until review started
-    late = next((s for s in c.steps if s.action is Action.START_REVIEW), None)
-    asked = any(s.action is Action.REQUEST_DOCUMENTS for s in c.steps)
-    rows = []
-    for i, doc in enumerate(required):
-        at = late.at if asked and i == len(required) - 1 and late else accepted.at
-        if asked and i == len(required) - 1 and late is None:
-            continue
-        rows.append(
-            {
-                "claim_id": claim_id,
-                "doc_type": doc,
-                "filename": f"{doc}.pdf",
-                "content_type": "application/pdf",
-                "size": 0,
-                "sha256": PLACEHOLDER,
-                "uploaded_by": None,
-                "uploaded_at": at,
-            }
-        )
-    return rows
-
-
-def _bulk(
-    c: PlannedClaim, policy_id: int, customer_id: int, users: dict[str, int], data: DemoData
-) -> BulkClaim:
-    def uid(name: str | None) -> int | None:
-        return None if name is None else users[name]
-
-    steps = [Step(s.action, s.at, uid(s.user), s.user or "system", s.note) for s in c.steps]
-    decided = any(s.action is Action.DECIDE for s in c.steps)
-    method = (
-        "direct_to_provider" if c.line == "health" and c.provider_id and c.index % 5 < 2 else "bank_transfer"
-    )
-    decision = None
-    if decided and c.outcome and c.decided_at is not None:
-        decision = BulkDecision(
-            outcome=c.outcome,
-            assessed_loss=c.assessed if c.assessed is not None else c.claimed,
-            approved_amount=c.approved if c.approved is not None else Decimal("0.00"),
-            reason_codes=c.reasons,
-            decided_by=uid(c.decided_by),
-            decided_at=c.decided_at,
-            payment_method=None if c.outcome == "denied" else method,
-            requires_approval=c.requires_approval,
-            approved_by=uid(c.approved_by),
-            approved_at=c.approved_at,
-        )
-    payment = None
-    if c.paid_at is not None and c.approved:
-        payment = BulkPayment(
-            c.approved,
-            method,
-            "客户" if method == "bank_transfer" else "合作医疗机构",
-            c.paid_at,
-            uid(c.paid_by),
-            f"demo-{c.index}",
-        )
-    return BulkClaim(
-        claim_number=f"CL{local_date(c.reported_at):%Y%m%d}{c.index:08d}",
-        policy_id=policy_id,
-        customer_id=customer_id,
-        line=c.line,
-        incident_date=c.incident_date,
-        reported_at=c.reported_at,
-        claimed_amount=c.claimed,
-        steps=steps,
-        reporter_id=None,
-        reporter=c.channel,
-        region=c.region,
-        channel=c.channel,
-        description="",
-        decision=decision,
-        payment=payment,
-        handler_id=uid(c.handler) if any(s.action is Action.ACCEPT for s in c.steps) else None,
-        provider_id=c.provider_id,
-        straight_through=c.straight_through and decided,
-        reopen_count=1 if c.reopened else 0,
-    )
+def _load_postgres(
+    engine: Engine, data: g.DemoData, timings: Cols, hashed: str, phases: dict[str, float]
+) -> None:
+    clock = _Clock(phases)
+    with engine.connect() as conn, conn.begin():
+        raw = conn.connection.driver_connection
+        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+        conn.exec_driver_sql("SET LOCAL maintenance_work_mem TO '256MB'")
+        conn.exec_driver_sql("LOCK TABLE claims IN SHARE ROW EXCLUSIVE MODE")
+        ids = _prepare(conn, hashed)
+        in_tables = ", ".join(f"'{t}'" for t in TABLES)
+        fks = conn.exec_driver_sql(
+            "SELECT con.conname, cls.relname, pg_get_constraintdef(con.oid) FROM pg_constraint con "
+            "JOIN pg_class cls ON cls.oid = con.conrelid JOIN pg_namespace ns ON ns.oid = cls.relnamespace "
+            f"WHERE con.contype = 'f' AND ns.nspname = current_schema() AND cls.relname IN ({in_tables})"
+        ).all()
+        indexes = conn.exec_driver_sql(
+            "SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid "
+            "JOIN pg_namespace ns ON ns.oid = tc.relnamespace "
+            f"WHERE ns.nspname = current_schema() AND tc.relname IN ({in_tables}) AND NOT i.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+        ).all()
+        for name, table, _ in fks:
+            conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        clock.lap("prepare")
+        _write_all(_Writer(raw, _Format(True, *_day_range(data)), phases), data, timings, ids)
+        clock.t = time.perf_counter()
+        for _, sql in indexes:
+            conn.exec_driver_sql(sql)
+        clock.lap("create indexes")
+        for name, table, definition in fks:  # validates every reference again
+            conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        clock.lap("foreign keys")
+        for table in ID_TABLES:
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}), (SELECT COUNT(*) > 0 FROM {table}))"
+            )
+        conn.exec_driver_sql(f"ANALYZE {', '.join(TABLES)}")
+        clock.lap("sequences, analyze")
+    clock.lap("commit")
