@@ -264,7 +264,7 @@ class FeatureBuilder:
         self.feature_names_ = list(FEATURES)
         self.label_names_ = [
             *LABEL_COLUMNS,
-            *(c for c in ("fraud", "fraud_pattern", "satisfaction") if c in frame),
+            *(c for c in ("fraud", "fraud_pattern", "dispute", "satisfaction") if c in frame),
         ]
         self.n_samples_ = len(frame)
         return self
@@ -406,6 +406,8 @@ class FeatureBuilder:
         }
         if "fraud" in frame:
             out["fraud"] = frame["fraud"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        if "dispute" in frame:
+            out["dispute"] = frame["dispute"].astype("boolean").fillna(False).to_numpy(dtype=bool)
         if "fraud_pattern" in frame:
             out["fraud_pattern"] = frame["fraud_pattern"].astype("str").fillna("").to_numpy()
         if "satisfaction" in frame:

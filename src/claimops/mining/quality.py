@@ -201,7 +201,8 @@ def _outside(values: pd.Series, groups: pd.Series | None, bounds: pd.DataFrame) 
     low = keys.map(bounds["low"]).astype(np.float64).to_numpy()
     high = keys.map(bounds["high"]).astype(np.float64).to_numpy()
     with np.errstate(invalid="ignore"):
-        out: BoolArray = (x < low) | (x > high)
+        # negative amounts have a check of their own and no log: they are not outliers as well
+        out: BoolArray = (x >= 0) & ((x < low) | (x > high))
     return out
 
 
@@ -441,7 +442,7 @@ class StepRecord:
         return {
             "name": self.name,
             "action": self.action,
-            "label": t(f"mining.clean.{self.name}.label", lang),
+            "label": t(f"mining.clean.{self.name}.label", lang, **self.params),
             "reason": t(f"mining.clean.{self.name}.reason", lang, **self.params),
             "rows_affected": self.rows_affected,
             "rows_before": self.rows_before,

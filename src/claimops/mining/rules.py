@@ -44,7 +44,7 @@ FLAGS = (
     "frequent_claimant",
     "large_ratio",
 )
-OUTCOMES = ("denied", "investigated", "large_loss", "fraud")
+OUTCOMES = ("denied", "investigated", "large_loss", "fraud", "dispute")
 DEFAULT_LABEL_PARAMS: dict[str, Any] = {
     "early_claim_days": 30,
     "late_report_days": 30,
@@ -526,7 +526,8 @@ class AssociationRules:
                 return False
         return True
 
-    def _ordered(self, items: Iterable[Any]) -> list[Any]:
+    def ordered(self, items: Iterable[Any]) -> list[Any]:
+        """Items in the order of the fitted columns (how rules are read out)."""
         order = getattr(self, "order_", {})
         return sorted(items, key=lambda item: (order.get(item, len(order)), str(item)))
 
@@ -557,11 +558,11 @@ class AssociationRules:
             return itemizer.label(str(item), lang) if itemizer is not None else item_label(str(item), lang)
 
         consequents = frozenset(rule["consequents"])
-        left = " + ".join(label(item) for item in self._ordered(rule["antecedents"]))
+        left = " + ".join(label(item) for item in self.ordered(rule["antecedents"]))
         if consequents == {"investigated", "denied"}:
             right = t("mining.item.investigated_denied", lang)
         else:
-            right = " + ".join(label(item) for item in self._ordered(consequents))
+            right = " + ".join(label(item) for item in self.ordered(consequents))
         text = t(
             "mining.rule.sentence", lang, antecedent=left, consequent=right, lift=f"{float(rule['lift']):.1f}"
         )
@@ -573,3 +574,38 @@ class AssociationRules:
                 support=f"{float(rule['support']) * 100:.1f}",
             )
         return text
+
+
+def distinct_rules(
+    ranked: pd.DataFrame, X: pd.DataFrame, outcome: str, *, max_overlap: float = 0.5, top: int | None = 10
+) -> pd.DataFrame:
+    """The ranked rules, leaving out each rule that mostly re-describes the claims of a better one.
+
+    Variants of one strong pattern (车险 + 夜间 + 整数金额, 车险 + 投保后30天 + 整数金额, …) would fill a
+    top ten; greedily, in rank order, a rule is kept only if the Jaccard overlap of the claims it covers
+    (antecedent and ``outcome`` true) with each kept rule's is at most ``max_overlap``. Ranks are
+    renumbered.
+
+    Parameters
+    ----------
+    ranked : DataFrame
+        Rows of :meth:`AssociationRules.rank_for`, best first.
+    X : DataFrame
+        The boolean transactions the rules were mined from.
+    outcome : str
+        The consequent item.
+    """
+    kept: list[int] = []
+    covered: list[npt.NDArray[np.bool_]] = []
+    target = X[outcome].to_numpy(dtype=bool)
+    for pos, antecedent in enumerate(ranked["antecedents"]):
+        if top is not None and len(kept) >= top:
+            break
+        rows = target.copy()
+        for item in antecedent:
+            rows &= X[item].to_numpy(dtype=bool)
+        if all(int((rows & other).sum()) <= max_overlap * int((rows | other).sum()) for other in covered):
+            kept.append(pos)
+            covered.append(rows)
+    out = ranked.iloc[kept]
+    return out.assign(rank=np.arange(1, len(out) + 1))

@@ -123,6 +123,7 @@ _OPTIONAL_CLAIM_COLUMNS: dict[str, pa.Column] = {
     "docs_received": _opt(IS_INTEGER, pa.Check.ge(0)),
     "required_docs_received": _opt(IS_INTEGER, pa.Check.ge(0)),
     "fraud": _opt(IS_BOOL),
+    "dispute": _opt(IS_BOOL),
     "satisfaction": _opt(IS_NUMBER),
 }
 
@@ -201,6 +202,7 @@ LABELS = pa.DataFrameSchema(
         "handling_days": _col(IS_NUMBER, pa.Check.ge(0)),
         "fraud": _col(IS_BOOL, required=False),
         "fraud_pattern": _col(IS_TEXT, required=False),
+        "dispute": _col(IS_BOOL, required=False),
         "satisfaction": _col(IS_NUMBER, required=False),
     },
     index=pa.Index(int, name="claim_id", unique=True),
@@ -223,8 +225,11 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
         raise ValidationFailed(
             f"{schema.name}: expected a pandas DataFrame, got {type(frame).__name__}", code="BAD_FRAME"
         )
+    # pandera cannot report failures on a frame with a repeated index (it unstacks by index)
+    checked = frame.reset_index(drop=True) if schema.index is None and not frame.index.is_unique else frame
     try:
-        return schema.validate(frame, lazy=True)
+        out = schema.validate(checked, lazy=True)
+        return frame if checked is not frame else out
     except SchemaErrors as exc:
         problems = _problems(exc.failure_cases)
     except SchemaError as exc:  # pragma: no cover - lazy validation collects errors into SchemaErrors
