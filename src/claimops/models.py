@@ -4,7 +4,7 @@ from claimops.claims.models import Claim, ClaimEvent, ClaimFinding, ClaimTiming,
 from claimops.customers.models import Customer
 from claimops.db import Base
 from claimops.documents.models import Document
-from claimops.mining.models import MiningModel
+from claimops.mining.models import MiningModel, MiningResult
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 from claimops.users.models import User
@@ -19,6 +19,7 @@ __all__ = [
     "Decision",
     "Document",
     "MiningModel",
+    "MiningResult",
     "Payment",
     "Policy",
     "User",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, Date, Float, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from claimops.clock import utcnow
@@ -49,3 +49,30 @@ class MiningModel(Base):
     def __repr__(self) -> str:
         flag = " current" if self.current else ""
         return f"<MiningModel {self.kind} v{self.version}{flag}>"
+
+
+class MiningResult(Base):
+    """One stored run of an analysis (quality, rules, segments, forecast, reserves) as JSON.
+
+    Pages and the deck read the latest run of each kind, so they stay fast on a large book and show
+    the same figures until an analyst refreshes them.
+    """
+
+    __tablename__ = "mining_results"
+    __table_args__ = (Index("ix_mining_results_kind_created", "kind", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # ok, not_enough_data, failed
+    message: Mapped[str] = mapped_column(String(500), default="")
+    data_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    data_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    n_rows: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<MiningResult {self.kind} #{self.id} {self.status}>"

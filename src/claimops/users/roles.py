@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "payment.release": frozenset({R.FINANCE, *SUPERVISORS}),
     "user.manage": frozenset({R.ADMIN}),
     "report.read": frozenset({R.MANAGER, R.ADMIN, R.AUDITOR, R.APPROVER, R.REVIEWER}),
+    "mining.read": frozenset({R.MANAGER, R.ADMIN, R.AUDITOR, R.APPROVER, R.REVIEWER}),
+    "mining.run": SUPERVISORS,
 }
 
 

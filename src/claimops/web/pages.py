@@ -662,10 +662,12 @@ async def claim_upload(
 
 
 def install(app: FastAPI) -> None:
+    from claimops.mining.pages import router as mining
     from claimops.reporting.pages import router as dashboard
 
     app.include_router(router)
     app.include_router(dashboard)
+    app.include_router(mining)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, exc: LoginRequired) -> Response:

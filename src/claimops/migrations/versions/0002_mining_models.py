@@ -1,4 +1,4 @@
-"""mining model registry
+"""mining model registry and stored analysis results
 
 Revision ID: 0002
 Revises: 0001
@@ -50,7 +50,31 @@ def upgrade() -> None:
         )
 
 
+    op.create_table(
+        "mining_results",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("created_at", claimops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("message", sa.String(length=500), nullable=False),
+        sa.Column("data_from", sa.Date(), nullable=True),
+        sa.Column("data_to", sa.Date(), nullable=True),
+        sa.Column("n_rows", sa.Integer(), nullable=False),
+        sa.Column("seconds", sa.Float(), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mining_results")),
+    )
+    with op.batch_alter_table("mining_results", schema=None) as batch_op:
+        batch_op.create_index("ix_mining_results_kind_created", ["kind", "created_at"], unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("mining_results", schema=None) as batch_op:
+        batch_op.drop_index("ix_mining_results_kind_created")
+
+    op.drop_table("mining_results")
     with op.batch_alter_table("mining_models", schema=None) as batch_op:
         batch_op.drop_index("uq_mining_models_current_kind")
 

@@ -8,10 +8,12 @@ their own slides to a section by registering a `SectionProvider`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -136,6 +138,14 @@ class SectionProvider(Protocol):
 
 
 _providers: dict[str, list[SectionProvider]] = {}
+# Modules that register sections when imported; imported on first use, so reporting does not depend on them.
+PLUGINS = ("claimops.mining.deck",)
+
+
+@cache
+def _load_plugins() -> None:
+    for name in PLUGINS:
+        importlib.import_module(name)
 
 
 def register_section(key: str, provider: SectionProvider) -> Callable[[], None]:
@@ -156,6 +166,7 @@ def registered(key: str) -> tuple[SectionProvider, ...]:
 
 
 def provided(session: Session, period: Period, lang: str) -> dict[str, list[Slide]]:
+    _load_plugins()
     out: dict[str, list[Slide]] = {}
     for key in EXTENSIBLE:
         for provider in registered(key):

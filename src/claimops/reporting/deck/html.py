@@ -10,7 +10,7 @@ from claimops.i18n import t
 from claimops.reporting.deck.content import Block, Bullets, Chart, Deck, Flow, KeyFigures, Notice, Table
 
 COLORS = ["#0b5cad", "#1e9e75", "#e3a21a", "#8a94a6", "#c0504d"]
-SERIES = ["#0b5cad", "#9dc3e6"]  # this period, previous period
+SERIES = ["#0b5cad", "#9dc3e6", "#b8c2cf", "#b8c2cf"]  # this/previous period; interval bounds
 FONT = "'Microsoft YaHei','Noto Sans CJK SC','PingFang SC',sans-serif"
 
 CSS = f"""
@@ -150,7 +150,8 @@ def _line(c: Chart) -> str:
     step = (right - left) / max(n - 1, 1)
     parts = [_axes(top, c.places, left, right, base, top_y)]
     for j, s in enumerate(c.series):
-        color = (SERIES if len(c.series) > 1 else COLORS)[j]
+        palette = SERIES if len(c.series) > 1 else COLORS
+        color = palette[j % len(palette)]
         pts = [
             (left + i * step, base - (base - top_y) * float(v) / top)
             for i, v in enumerate(s.values)

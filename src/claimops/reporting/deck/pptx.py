@@ -57,7 +57,12 @@ PALETTE = [
     RGBColor(0x8A, 0x94, 0xA6),
     RGBColor(0xC0, 0x50, 0x4D),
 ]
-SERIES_COLORS = [BLUE, SKY]  # this period, previous period
+SERIES_COLORS = [
+    BLUE,
+    SKY,
+    RGBColor(0xB8, 0xC2, 0xCF),
+    RGBColor(0xB8, 0xC2, 0xCF),
+]  # periods; interval bounds
 CHART_TYPES = {
     "pie": XL_CHART_TYPE.PIE,
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,

@@ -1,0 +1,157 @@
+"""The analyst's pages: stored analyses (quality, rules, segments, forecast, reserves) and the models.
+
+Pages only read stored results (claimops.mining.results), so they stay fast on a large book; a
+manager refreshes them in the background from the overview page or with `claimops mine refresh`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from claimops.claims.lines import LINES
+from claimops.clock import local_date, utcnow
+from claimops.config import Settings
+from claimops.errors import ClaimopsError, Forbidden
+from claimops.i18n import t
+from claimops.mining import refresh as analyses
+from claimops.mining.models import MiningModel
+from claimops.mining.results import latest
+from claimops.users.models import User
+from claimops.users.roles import can
+from claimops.web.deps import LangDep, SessionDep, SettingsDep
+from claimops.web.pages import PageUser, check_csrf, error_text, page
+
+router = APIRouter(include_in_schema=False)
+
+TABS = ("overview", "rules", "segments", "forecast", "reserves")
+LINE_KEYS = ("all", *(str(x) for x in LINES))
+LineQuery = Annotated[str | None, Query()]
+
+
+@dataclass
+class View:
+    """What every mining page needs: who asks, in which language, and the stored runs."""
+
+    request: Request
+    user: User
+    session: Session
+    settings: Settings
+    lang: str
+
+    def denied(self, permission: str) -> Response | None:
+        """The error page when the user's role lacks `permission`."""
+        if can(self.user.role, permission):
+            return None
+        return self.error(Forbidden("your role may not do this"))
+
+    def error(self, exc: ClaimopsError) -> Response:
+        message = error_text(exc, self.lang)
+        return page(
+            self.request, "error.html", self.lang, self.user, self.settings, error=message, status_code=403
+        )
+
+    def stored(self, kind: str) -> dict[str, Any] | None:
+        row = latest(self.session, kind)
+        if row is None:
+            return None
+        return {
+            "status": row.status,
+            "message": row.message,
+            "created_at": row.created_at,
+            "created_by": row.created_by,
+            "data_from": row.data_from,
+            "data_to": row.data_to,
+            "n_rows": row.n_rows,
+            "seconds": row.seconds,
+            "params": row.params,
+            "payload": row.payload if row.status == "ok" else {},
+        }
+
+    def render(self, name: str, tab: str, **extra: Any) -> Response:
+        return page(self.request, name, self.lang, self.user, self.settings, tab=tab, tabs=TABS, **extra)
+
+
+def _view(
+    request: Request, user: PageUser, session: SessionDep, settings: SettingsDep, lang: LangDep
+) -> View:
+    return View(request, user, session, settings, lang)
+
+
+ViewDep = Annotated[View, Depends(_view)]
+
+
+def _line(value: str | None) -> str:
+    return value if value in LINE_KEYS else "all"
+
+
+@router.get("/mining", response_class=HTMLResponse)
+def overview(v: ViewDep, done: str = "") -> Response:
+    if denied := v.denied("mining.read"):
+        return denied
+    models = v.session.scalars(
+        select(MiningModel).order_by(MiningModel.kind, MiningModel.version.desc())
+    ).all()
+    return v.render(
+        "mining.html",
+        "overview",
+        runs={kind: v.stored(kind) for kind in analyses.ANALYSES},
+        models=[m for m in models if m.current],
+        notice=_notice(done, v.lang),
+    )
+
+
+def _notice(done: str, lang: str) -> str:
+    return t("web.mining.refresh_started", lang) if done == "refresh" else ""
+
+
+def _run_refresh(engine: Engine, username: str, today: date) -> None:
+    analyses.refresh(engine, created_by=username, today=today)
+
+
+@router.post("/mining/refresh")
+async def refresh_all(v: ViewDep, background: BackgroundTasks) -> Response:
+    try:
+        check_csrf(v.request, await v.request.form(), v.settings)
+    except ClaimopsError as exc:
+        return v.error(exc)
+    if denied := v.denied("mining.run"):
+        return denied
+    # after the response, with its own short transactions: the analyses take seconds to minutes
+    background.add_task(_run_refresh, v.request.app.state.engine, v.user.username, local_date(utcnow()))
+    return RedirectResponse("/mining?done=refresh", status_code=303)
+
+
+@router.get("/mining/forecast", response_class=HTMLResponse)
+def forecast_page(v: ViewDep, line: LineQuery = None) -> Response:
+    if denied := v.denied("mining.read"):
+        return denied
+    chosen, run = _line(line), v.stored("forecast")
+    payload = run["payload"] if run else {}
+    series = {s["target"]: s for s in payload.get("series", []) if s["line"] == chosen}
+    chart = {"series": series, "history": payload.get("history", {}).get(chosen, {})}
+    return v.render(
+        "mining_forecast.html",
+        "forecast",
+        run=run,
+        line=chosen,
+        lines=LINE_KEYS,
+        series=series,
+        chart_json=json.dumps(chart, ensure_ascii=False),
+    )
+
+
+@router.get("/mining/reserves", response_class=HTMLResponse)
+def reserves_page(v: ViewDep, line: LineQuery = None) -> Response:
+    if denied := v.denied("mining.read"):
+        return denied
+    chosen, run = _line(line), v.stored("reserves")
+    result = run["payload"].get("lines", {}).get(chosen) if run else None
+    return v.render("mining_reserves.html", "reserves", run=run, line=chosen, lines=LINE_KEYS, result=result)

@@ -1,0 +1,100 @@
+"""The analyst's pages over a seeded demo book: permissions, the background refresh, stored figures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from claimops.config import Settings
+from claimops.demo.bulk import seed_database
+from claimops.errors import ValidationFailed
+from claimops.mining import refresh as analyses
+from claimops.mining.book import book_triangles, valuation_for
+from claimops.mining.models import MiningResult
+from claimops.mining.reserving import ChainLadder
+from claimops.mining.results import latest
+
+PASSWORD = "demo-pass-2026"
+END = date(2026, 9, 30)
+
+
+@pytest.fixture
+def demo(empty_engine: Engine, settings: Settings) -> Iterator[tuple[TestClient, Engine]]:
+    from claimops.web.app import create_app
+
+    seed_database(empty_engine, claims=1500, seed=5, end=END, password=PASSWORD)
+    with TestClient(create_app(settings, empty_engine)) as client:
+        yield client, empty_engine
+
+
+def login(client: TestClient, username: str) -> str:
+    client.cookies.clear()
+    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get("/mining")
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
+    assert found is not None
+    return found[1]
+
+
+def stored(engine: Engine) -> int:
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(MiningResult)) or 0
+
+
+def test_who_sees_and_who_refreshes(demo: tuple[TestClient, Engine]) -> None:
+    client, engine = demo
+    csrf = login(client, "reviewer1")
+    page = client.get("/mining")
+    assert page.status_code == 200 and "理赔数据分析与挖掘" in page.text
+    assert 'id="refresh-analyses"' not in page.text  # reviewers read, managers refresh
+    r = client.post("/mining/refresh", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 403 and stored(engine) == 0
+    login(client, "handler1")
+    assert client.get("/mining").status_code == 403
+    assert client.get("/mining/reserves").status_code == 403
+    csrf = login(client, "manager")
+    r = client.post("/mining/refresh", data={"csrf": "forged"}, follow_redirects=False)
+    assert r.status_code == 403 and stored(engine) == 0
+
+
+def test_refresh_stores_the_reserves_the_page_shows(
+    demo: tuple[TestClient, Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, engine = demo
+    csrf = login(client, "manager")
+    assert "尚未计算" in client.get("/mining/reserves").text
+    monkeypatch.setattr(analyses, "ANALYSES", {"reserves": analyses.reserves})  # the quick one
+    r = client.post("/mining/refresh", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/mining?done=refresh"
+    with Session(engine) as s:
+        run = latest(s, "reserves")
+        assert run is not None and run.status == "ok" and run.created_by == "manager"
+        today = run.created_at.date()
+        tri = book_triangles(s, valuation_quarter=valuation_for(today), origins=12)
+    expected = ChainLadder().fit(tri.paid)
+    page = client.get("/mining/reserves")
+    shown = re.search(r'id="reserve-paid".*?data-total="([-0-9.]+)"', page.text, re.S)
+    assert shown is not None
+    assert float(shown[1]) == pytest.approx(expected.total_ibnr_, abs=0.006)
+    assert (
+        client.get("/mining/reserves", params={"line": "health", "lang": "en"}).text.count("Incident quarter")
+        == 2
+    )
+    overview = client.get("/mining", params={"lang": "zh"}).text
+    assert 'data-kind="reserves"' in overview and "完成" in overview
+
+
+def test_too_little_data_is_stored_with_the_reason(empty_engine: Engine) -> None:
+    runs = analyses.refresh(empty_engine, created_by="t", today=date(2024, 1, 25))
+    assert {r.kind: r.status for r in runs} == {"reserves": "not_enough_data", "forecast": "not_enough_data"}
+    assert all(r.message and r.payload == {} for r in runs)
+    with pytest.raises(ValidationFailed) as err:
+        analyses.refresh(empty_engine, created_by="t", today=date(2024, 1, 25), kinds=["tea_leaves"])
+    assert err.value.code == "BAD_OPTION" and stored(empty_engine) == 2
