@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 import pytest
 from sqlalchemy import Engine, func, select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from claimops.claims.models import Claim, ClaimTiming, Decision
 from claimops.claims.settlement import PolicyTerms, payable
 from claimops.claims.timing import stage_durations
+from claimops.db import Money
+from claimops.demo import bulk
 from claimops.demo import generator as g
 from claimops.demo.bulk import seed_database
 from claimops.demo.generator import generate
@@ -56,7 +62,9 @@ def test_mix_fraud_and_seasonality_are_realistic() -> None:
     assert (c["reopen_count"] > 0).any()
 
 
-def test_seeded_database_follows_the_rules(empty_engine: Engine) -> None:
+def test_seeded_database_follows_the_rules(empty_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "CHUNK", 300)  # several chunks, and COPY blocks, per table
+    monkeypatch.setattr(bulk, "COPY_ROWS", 1000)
     report = seed_database(empty_engine, claims=800, seed=11, end=END, password="demo-pass-2026")
     assert report.claims == 800
     with Session(empty_engine) as s:
@@ -103,3 +111,76 @@ def test_seeded_database_follows_the_rules(empty_engine: Engine) -> None:
         assert "fraud" not in Claim.__table__.c  # ground truth is not on the claim
     with pytest.raises(ValueError, match="already holds 800 claims"):
         seed_database(empty_engine, claims=10, seed=1, end=END)
+
+
+def test_money_as_float_is_stored_as_its_text_would_be() -> None:
+    """The SQLite loader binds cents / 100 where SQLAlchemy's Money binds "12.34": NUMERIC affinity
+    must store the same value and type for both, for every amount the generator makes."""
+    data = generate(3000, 5, END)
+    cents = np.unique(
+        np.r_[
+            data.claims["claimed"],
+            data.decisions["assessed"],
+            data.decisions["approved"],
+            data.payments["amount"],
+            data.policies["sum_insured"],
+            data.policies["premium"],
+            np.arange(0, 100_000),  # every cent pattern
+            [10**12 - 1, 10**13 + 7, 999_999_999_999],  # the largest NUMERIC(14, 2) amounts
+        ]
+    )
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (as_text NUMERIC(14, 2), as_float NUMERIC(14, 2))")
+    db.executemany(
+        "INSERT INTO t VALUES (?, ?)",
+        zip([f"{c // 100}.{c % 100:02d}" for c in cents.tolist()], (cents / 100).tolist(), strict=True),
+    )
+    assert db.execute("SELECT COUNT(*) FROM t").fetchone() == (len(cents),)
+    differ = db.execute(
+        "SELECT COUNT(*) FROM t WHERE as_text IS NOT as_float OR typeof(as_text) != typeof(as_float)"
+    ).fetchone()
+    assert differ == (0,)
+    # and both read back through the Money type as the exact cents
+    read = [
+        Money().process_result_value(v, sqlite.dialect()) for (v,) in db.execute("SELECT as_float FROM t")
+    ]
+    assert read == [Decimal(c).scaleb(-2) for c in cents.tolist()]
+
+
+class _Recorder(bulk._Writer):
+    """Collects what the writer would send, per table: SQLite's rows, PostgreSQL's COPY text."""
+
+    def __init__(self, fmt: bulk._Format) -> None:
+        self.fmt = fmt
+        self.got: dict[str, list[object]] = {}
+
+    def table(self, table: str, chunks: Iterator[bulk.Rows]) -> None:
+        out = self.got.setdefault(table, [])
+        for cols in chunks:
+            if self.fmt.pg:
+                out.append(bulk._copy_text(self.fmt, cols))
+            else:
+                out.extend(zip(*[self.fmt.values(c) for _, c in cols], strict=True))
+
+
+def _recorded(data: g.DemoData, pg: bool) -> dict[str, object]:
+    ids = bulk._Ids(base=dict.fromkeys(bulk.ID_TABLES, 10), users=np.r_[np.arange(1, len(g.STAFF) + 1), 0])
+    rec = _Recorder(bulk._Format(pg, *bulk._day_range(data)))
+    ev = data.events
+    timings = bulk.stage_timings(ev["claim"], ev["at"], ev["to_status"], len(data.claims["line"]))
+    bulk._write_all(rec, data, timings, ids)
+    return {t: b"".join(v) if pg else v for t, v in rec.got.items()}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("pg", [False, True], ids=["sqlite", "postgresql"])
+def test_chunked_writing_gives_the_rows_of_one_chunk(pg: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = generate(700, 9, END)
+    whole = _recorded(data, pg)
+    monkeypatch.setattr(bulk, "CHUNK", 37)  # chunk edges fall inside claims' event and payment runs
+    chunked = _recorded(data, pg)
+    assert set(whole) == set(bulk.TABLES)
+    assert chunked == whole
+    if not pg:
+        events = whole["claim_events"]
+        assert isinstance(events, list) and len(events) == len(data.events["claim"])
+        assert [r[0] for r in events] == list(range(10, 10 + len(events)))  # ids run on across chunks
