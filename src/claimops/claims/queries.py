@@ -1,17 +1,23 @@
-"""Read-side queries for lists and work queues."""
+"""Read-side queries: lists and work queues, and what the write path reads before it writes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ScalarSelect, Select, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from claimops.claims.lifecycle import Status
-from claimops.claims.models import Claim, Decision
+from claimops.claims.models import Claim, ClaimFinding, Decision
+from claimops.claims.review import BLOCK
+from claimops.claims.settlement import PolicyTerms
 from claimops.clock import start_of_local_day
+from claimops.documents.models import Document
+from claimops.money import money_or_zero
+from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 from claimops.users.roles import Role
 
@@ -103,3 +109,112 @@ def queue_filter(role: Role) -> ClaimFilter:
     if role is Role.APPROVER:
         return ClaimFilter(statuses=[S.DECIDED.value], awaiting_approval=True)
     return ClaimFilter(statuses=[s.value for s in QUEUES[role]])
+
+
+# What the write path reads, one round trip each: a request's cost is mostly its round trips.
+
+
+def paid_on_policy(policy_id: int) -> ScalarSelect[Any]:
+    """Paid to date on a policy, as a scalar subquery (read it with money_or_zero)."""
+    total = (
+        select(func.sum(Payment.amount))
+        .join(Claim, Claim.id == Payment.claim_id)
+        .where(Claim.policy_id == policy_id)
+        .scalar_subquery()
+    )
+    return total
+
+
+def terms_of(policy: Policy, paid: Decimal | None) -> PolicyTerms:
+    return PolicyTerms(
+        effective_from=policy.effective_from,
+        effective_to=policy.effective_to,
+        sum_insured=policy.sum_insured,
+        deductible=policy.deductible,
+        coinsurance_rate=policy.coinsurance_rate,
+        paid_to_date=money_or_zero(paid),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    terms: PolicyTerms
+    same_incident: int  # other live claims on the policy with the same incident date
+    last_year: int  # the customer's other claims reported in the 365 days before this one
+    has_findings: bool
+    doc_types: list[str]  # document types received
+
+
+def review_facts(session: Session, claim: Claim) -> ReviewFacts:
+    same_incident = (
+        select(func.count())
+        .select_from(Claim)
+        .where(
+            Claim.policy_id == claim.policy_id,
+            Claim.incident_date == claim.incident_date,
+            Claim.id != claim.id,
+            Claim.status.not_in([Status.REJECTED.value, Status.WITHDRAWN.value]),
+        )
+        .scalar_subquery()
+    )
+    last_year = (
+        select(func.count())
+        .select_from(Claim)
+        .where(
+            Claim.customer_id == claim.customer_id,
+            Claim.id != claim.id,
+            Claim.reported_at >= claim.reported_at - timedelta(days=365),
+            Claim.reported_at <= claim.reported_at,
+        )
+        .scalar_subquery()
+    )
+    has_findings = exists().where(ClaimFinding.claim_id == claim.id)
+    counts = select(
+        paid_on_policy(claim.policy_id).label("paid"),
+        same_incident.label("same_incident"),
+        last_year.label("last_year"),
+        has_findings.label("has_findings"),
+    ).subquery()
+    docs = select(Document.doc_type).where(Document.claim_id == claim.id).distinct().subquery()
+    # one row of counts, repeated once per document type (once with NULL when there are none)
+    rows = session.execute(select(counts, docs.c.doc_type).select_from(counts.outerjoin(docs, true()))).all()
+    first = rows[0]
+    return ReviewFacts(
+        terms=terms_of(claim.policy, first.paid),
+        same_incident=first.same_incident,
+        last_year=first.last_year,
+        has_findings=bool(first.has_findings),
+        doc_types=[r.doc_type for r in rows if r.doc_type is not None],
+    )
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    terms: PolicyTerms
+    blocking_findings: int
+    current_decisions: int
+
+
+def decision_facts(session: Session, claim: Claim) -> DecisionFacts:
+    blocking = (
+        select(func.count())
+        .select_from(ClaimFinding)
+        .where(ClaimFinding.claim_id == claim.id, ClaimFinding.severity == BLOCK)
+        .scalar_subquery()
+    )
+    current = (
+        select(func.count())
+        .select_from(Decision)
+        .where(Decision.claim_id == claim.id, Decision.current)
+        .scalar_subquery()
+    )
+    row = session.execute(
+        select(
+            paid_on_policy(claim.policy_id).label("paid"),
+            blocking.label("blocking"),
+            current.label("current"),
+        )
+    ).one()
+    return DecisionFacts(
+        terms=terms_of(claim.policy, row.paid), blocking_findings=row.blocking, current_decisions=row.current
+    )

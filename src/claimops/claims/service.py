@@ -7,14 +7,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from claimops.claims import checklist as checklists
 from claimops.claims.lifecycle import Action, Outcome, Status, transition
 from claimops.claims.models import Claim, ClaimEvent, ClaimFinding, ClaimTiming, Decision
-from claimops.claims.review import BLOCK, Finding, ReviewContext, ReviewRules, review, straight_through
+from claimops.claims.queries import decision_facts, review_facts
+from claimops.claims.review import Finding, ReviewContext, ReviewRules, review, straight_through
 from claimops.claims.schemas import ActionIn, DecideIn, ReportIn
 from claimops.claims.settlement import settle, validate_reason_codes
 from claimops.claims.timing import stage_durations
@@ -23,20 +24,41 @@ from claimops.config import Settings
 from claimops.db import is_postgres
 from claimops.documents.models import Document
 from claimops.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from claimops.policies.service import get_policy, policy_terms
+from claimops.policies.service import get_policy
 from claimops.users.actor import Actor, system_actor
 
 CLOCK_SKEW = timedelta(minutes=5)
+_TIMINGS = "claimops.claim_timings"  # session.info key
 
 
 def get_claim(*, session: Session, claim_number: str, for_update: bool = False) -> Claim:
-    stmt = select(Claim).where(Claim.claim_number == claim_number)
+    """The claim with its policy, events and timings row, in one round trip (locked for a write)."""
+    stmt = (
+        select(Claim, ClaimTiming)
+        .outerjoin(ClaimTiming, ClaimTiming.claim_id == Claim.id)
+        .options(joinedload(Claim.events))
+        .where(Claim.claim_number == claim_number)
+    )
     if for_update and is_postgres(session):
         stmt = stmt.with_for_update(of=Claim).execution_options(populate_existing=True)
-    claim = session.scalar(stmt)
-    if claim is None:
+    row = session.execute(stmt).unique().first()
+    if row is None:
         raise NotFound(f"claim {claim_number} not found", code="CLAIM_NOT_FOUND")
+    claim, timing = row
+    if timing is not None:
+        _keep_timing(session, timing)
     return claim
+
+
+def _keep_timing(session: Session, row: ClaimTiming) -> None:
+    # The identity map holds unchanged objects weakly; a strong reference spares a re-select.
+    session.info.setdefault(_TIMINGS, {})[row.claim_id] = row
+
+
+def timing_row(session: Session, claim_id: int) -> ClaimTiming | None:
+    """The claim's timings row: from the session when loaded or written in it, else one query."""
+    kept: dict[int, ClaimTiming] = session.info.get(_TIMINGS, {})
+    return kept.get(claim_id) or session.get(ClaimTiming, claim_id)
 
 
 def new_claim_number(reported_at: datetime) -> str:
@@ -75,9 +97,13 @@ def apply_transition(
     return event
 
 
-def _store_timing(session: Session, claim: Claim) -> None:
+def _store_timing(session: Session, claim: Claim, row: ClaimTiming | None = None) -> None:
+    """No query when get_claim loaded the row; a new claim passes its new row."""
     d = stage_durations(claim.events)
-    row = session.get(ClaimTiming, claim.id) or ClaimTiming(claim_id=claim.id, reported_at=claim.reported_at)
+    row = (
+        row or timing_row(session, claim.id) or ClaimTiming(claim_id=claim.id, reported_at=claim.reported_at)
+    )
+    _keep_timing(session, row)
     row.accepted_at, row.decided_at, row.paid_at = d.accepted_at, d.decided_at, d.paid_at
     row.completed_at = d.completed_at
     row.acceptance_s, row.investigation_s, row.review_s = d.acceptance, d.investigation, d.review
@@ -137,7 +163,7 @@ def report_claim(
             data={"channel": claim.channel},
         )
     )
-    _store_timing(session, claim)
+    _store_timing(session, claim, ClaimTiming(claim_id=claim.id, reported_at=reported_at))
     run_review(session=session, claim=claim, settings=settings)
     session.flush()
     return claim
@@ -149,39 +175,20 @@ def received_doc_types(session: Session, claim_id: int) -> list[str]:
 
 def run_review(*, session: Session, claim: Claim, settings: Settings) -> list[Finding]:
     """Run the red-flag rules and replace the claim's findings with the result."""
-    terms = policy_terms(session=session, policy=claim.policy)
-    same_incident = session.scalar(
-        select(func.count())
-        .select_from(Claim)
-        .where(
-            Claim.policy_id == claim.policy_id,
-            Claim.incident_date == claim.incident_date,
-            Claim.id != claim.id,
-            Claim.status.not_in([Status.REJECTED.value, Status.WITHDRAWN.value]),
-        )
-    )
-    last_year = session.scalar(
-        select(func.count())
-        .select_from(Claim)
-        .where(
-            Claim.customer_id == claim.customer_id,
-            Claim.id != claim.id,
-            Claim.reported_at >= claim.reported_at - timedelta(days=365),
-            Claim.reported_at <= claim.reported_at,
-        )
-    )
+    facts = review_facts(session, claim)
     ctx = ReviewContext(
         claimed_amount=claim.claimed_amount,
         incident_date=claim.incident_date,
         reported_on=local_date(claim.reported_at),
-        terms=terms,
-        missing_documents=checklists.missing(claim.line, received_doc_types(session, claim.id)),
-        same_incident_claims=same_incident or 0,
-        claims_last_year=last_year or 0,
+        terms=facts.terms,
+        missing_documents=checklists.missing(claim.line, facts.doc_types),
+        same_incident_claims=facts.same_incident,
+        claims_last_year=facts.last_year,
         risk_score=claim.risk_score,
     )
     findings = review(ctx, review_rules(settings))
-    session.execute(delete(ClaimFinding).where(ClaimFinding.claim_id == claim.id))
+    if facts.has_findings:
+        session.execute(delete(ClaimFinding).where(ClaimFinding.claim_id == claim.id))
     session.add_all(
         ClaimFinding(claim_id=claim.id, code=f.code, severity=f.severity, params=f.params) for f in findings
     )
@@ -249,8 +256,9 @@ def perform(
 
 
 def _retire_decision(session: Session, claim: Claim) -> None:
-    for decision in session.scalars(select(Decision).where(Decision.claim_id == claim.id, Decision.current)):
-        decision.current = False
+    session.execute(
+        update(Decision).where(Decision.claim_id == claim.id, Decision.current).values(current=False)
+    )
     claim.outcome = None
     claim.approved_amount = None
     claim.assessed_loss = None
@@ -272,22 +280,20 @@ def decide(
 
 
 def _decide(*, session: Session, claim: Claim, actor: Actor, cmd: DecideIn, now: datetime) -> Claim:
-    terms = policy_terms(session=session, policy=claim.policy)
+    facts = decision_facts(session, claim)
     result = settle(
         outcome=cmd.outcome,
         assessed_loss=cmd.assessed_loss,
         incident_date=claim.incident_date,
-        terms=terms,
+        terms=facts.terms,
         reason_codes=cmd.reason_codes,
     )
-    _retire_decision(session, claim)
-    blocked = session.scalar(
-        select(func.count())
-        .select_from(ClaimFinding)
-        .where(ClaimFinding.claim_id == claim.id, ClaimFinding.severity == BLOCK)
-    )
+    if facts.current_decisions:
+        _retire_decision(session, claim)
     pays = result.outcome is not Outcome.DENIED
-    needs_approval = pays and (not actor.within_authority(result.approved_amount) or bool(blocked))
+    needs_approval = pays and (
+        not actor.within_authority(result.approved_amount) or bool(facts.blocking_findings)
+    )
     decision = Decision(
         claim_id=claim.id,
         outcome=result.outcome.value,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from claimops.claims import checklist as checklists
 from claimops.claims.lifecycle import Status, allowed_actions
-from claimops.claims.models import Claim, ClaimFinding, ClaimTiming
+from claimops.claims.models import Claim, ClaimFinding, Decision
 from claimops.claims.schemas import (
     ChecklistItemOut,
     ClaimOut,
@@ -19,7 +19,7 @@ from claimops.claims.schemas import (
     PaymentOut,
     TimingOut,
 )
-from claimops.claims.service import current_decision
+from claimops.claims.service import timing_row
 from claimops.documents.service import documents_for
 from claimops.i18n import t
 from claimops.masking import mask_account, mask_name
@@ -78,19 +78,37 @@ def _days(seconds: int | None) -> float | None:
     return None if seconds is None else round(seconds / DAY, 2)
 
 
+def _current_decision(session: Session, claim: Claim) -> tuple[Decision | None, str | None, str | None]:
+    """The current decision with who decided and approved it. A claim has one exactly while it has an
+    outcome (deciding sets both, reopening clears both), so an undecided claim costs no query."""
+    if claim.outcome is None:
+        return None, None, None
+    decider, approver = aliased(User), aliased(User)
+    row = session.execute(
+        select(Decision, decider.username, approver.username)
+        .outerjoin(decider, decider.id == Decision.decided_by)
+        .outerjoin(approver, approver.id == Decision.approved_by)
+        .where(Decision.claim_id == claim.id, Decision.current)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None, None, None
+    decision, decided_by, approved_by = row
+    return decision, decided_by if decision.decided_by is not None else "system", approved_by
+
+
 def detail(session: Session, claim: Claim, lang: str = "zh") -> ClaimOut:
     docs = documents_for(session, claim.id)
     received = {d.doc_type for d in docs}
     findings = session.scalars(
         select(ClaimFinding).where(ClaimFinding.claim_id == claim.id).order_by(ClaimFinding.id)
     ).all()
-    decision = current_decision(session, claim.id)
-    timing = session.get(ClaimTiming, claim.id)
-    names: dict[int, str] = {}
-    if decision is not None:
-        ids = [i for i in (decision.decided_by, decision.approved_by) if i is not None]
-        rows = session.execute(select(User.id, User.username).where(User.id.in_(ids)))
-        names = {uid: name for uid, name in rows}  # noqa: C416 - rows are Row objects
+    decision, decided_by, approved_by = _current_decision(session, claim)
+    timing = timing_row(session, claim.id)
+    # payments are written only by the pay transition
+    paid = any(e.to_status == Status.PAID.value for e in claim.events)
+    payments = payments_for(session, claim.id) if paid else []
     base = summary(claim).model_dump()
     return ClaimOut(
         **base,
@@ -134,15 +152,13 @@ def detail(session: Session, claim: Claim, lang: str = "zh") -> ClaimOut:
             approved_amount=decision.approved_amount,
             reason_codes=decision.reason_codes,
             payment_method=decision.payment_method,
-            decided_by=names.get(
-                decision.decided_by or -1, "system" if decision.decided_by is None else None
-            ),
+            decided_by=decided_by,
             decided_at=decision.decided_at,
             requires_approval=decision.requires_approval,
-            approved_by=names.get(decision.approved_by) if decision.approved_by else None,
+            approved_by=approved_by,
             approved_at=decision.approved_at,
         ),
-        payments=[payment_out(p, claim.claim_number) for p in payments_for(session, claim.id)],
+        payments=[payment_out(p, claim.claim_number) for p in payments],
         documents=[
             DocumentOut(
                 id=d.id,

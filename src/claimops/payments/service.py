@@ -1,8 +1,9 @@
 """Releasing a claim's payment: idempotent, four-eyes, and at most once per decision.
 
 The guarantees hold in the database, not only here: payments.decision_id and
-payments.idempotency_key are unique, the claim row is locked (PostgreSQL) and the insert runs in a
-savepoint, so of any number of racing requests exactly one pays.
+payments.idempotency_key are unique, the claim row is locked (PostgreSQL) and the insert is
+INSERT ... ON CONFLICT DO NOTHING, so of any number of racing requests exactly one pays and the others
+find its row instead of failing their transaction.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ import hashlib
 import json
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import exists, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from claimops.claims.lifecycle import Action, Status, transition
-from claimops.claims.models import Claim
-from claimops.claims.service import apply_transition, current_decision, get_claim
+from claimops.claims.models import Claim, Decision
+from claimops.claims.service import apply_transition, get_claim
 from claimops.clock import as_utc
 from claimops.db import is_postgres
 from claimops.errors import Conflict, Forbidden, ValidationFailed
@@ -69,11 +72,8 @@ def release_payment(
     existing = _by_key(session, key)  # after the lock: a racing twin has committed by now
     if existing is not None:
         return _replay(existing, digest), False
-    decision = current_decision(session, claim.id)
-    if (
-        decision is not None
-        and session.scalar(select(Payment.id).where(Payment.decision_id == decision.id)) is not None
-    ):
+    decision, paid = _current_decision(session, claim.id)
+    if paid:
         raise Conflict(f"claim {claim_number} has already been paid", code="ALREADY_PAID")
     if claim.status != Status.PAYMENT_PENDING.value:
         if claim.status in (Status.PAID.value, Status.CLOSED.value):
@@ -90,7 +90,8 @@ def release_payment(
             details={"approved_amount": str(amount)},
         )
     _check_policy_limit(session, claim, amount)
-    payment = Payment(
+    payment = _insert_once(
+        session,
         claim_id=claim.id,
         decision_id=decision.id,
         idempotency_key=key,
@@ -104,15 +105,11 @@ def release_payment(
         released_by=actor.id,
         paid_at=as_utc(now),
     )
-    try:
-        with session.begin_nested():
-            session.add(payment)
-            session.flush()
-    except IntegrityError:
+    if payment is None:  # a racing request holds the key or has paid the decision
         existing = _by_key(session, key)
         if existing is not None:
             return _replay(existing, digest), False
-        raise Conflict(f"claim {claim_number} has already been paid", code="ALREADY_PAID") from None
+        raise Conflict(f"claim {claim_number} has already been paid", code="ALREADY_PAID")
     claim.paid_amount = claim.paid_amount + amount
     apply_transition(
         session=session,
@@ -124,6 +121,25 @@ def release_payment(
     )
     session.flush()
     return payment, True
+
+
+def _current_decision(session: Session, claim_id: int) -> tuple[Decision | None, bool]:
+    """The claim's current decision and whether it has been paid, in one round trip."""
+    paid = exists().where(Payment.decision_id == Decision.id)
+    row = session.execute(
+        select(Decision, paid)
+        .where(Decision.claim_id == claim_id, Decision.current)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    ).first()
+    return (None, False) if row is None else (row[0], bool(row[1]))
+
+
+def _insert_once(session: Session, **values: Any) -> Payment | None:
+    """The new payment, or None when a unique key (idempotency key, decision) already holds one."""
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    stmt = insert(Payment).values(**values).on_conflict_do_nothing().returning(Payment)
+    return session.scalars(stmt).first()
 
 
 def _check_policy_limit(session: Session, claim: Claim, amount: Decimal) -> None:

@@ -24,7 +24,11 @@ oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 COOKIE = "claimops_token"
 
 
-def get_settings_dep(request: Request) -> Settings:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the thread
+# pool, and a hop there and back costs more than the work itself.
+
+
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -49,7 +53,7 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_now() -> datetime:
+async def get_now() -> datetime:
     return utcnow()
 
 
@@ -79,14 +83,14 @@ def get_current_user(
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_actor(user: CurrentUser, settings: SettingsDep) -> Actor:
+async def get_actor(user: CurrentUser, settings: SettingsDep) -> Actor:
     return actor_for(user, settings)
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
-def get_lang(request: Request) -> str:
+async def get_lang(request: Request) -> str:
     """Chinese unless English is chosen explicitly (?lang=en or the language switch's cookie)."""
     return normalize_lang(request.query_params.get("lang") or request.cookies.get("claimops_lang"))
 
