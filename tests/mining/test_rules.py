@@ -226,3 +226,8 @@ def test_top_fraud_rules_recover_the_planted_patterns(empty_engine: Engine) -> N
     assert top["lift"] == pytest.approx(top["confidence"] / out["base_rate"])
     assert top["text"].endswith(f"→ 欺诈，提升度 {top['lift']:.1f}")
     assert top["claims"] == round(top["support"] * 4_000)
+
+    without_truth = build_features(load_claims(empty_engine, ground_truth=False))
+    with pytest.raises(ValidationFailed) as err:
+        rules_for_table(without_truth, "fraud", lang="en")
+    assert err.value.code == "TARGET_UNAVAILABLE" and err.value.message.startswith("no fraud ground truth")

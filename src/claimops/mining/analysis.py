@@ -336,6 +336,35 @@ def _segment_sentence(item: dict[str, Any], lang: str) -> str:
     return t("mining.segment.separator", lang).join(parts)
 
 
+def _segments(
+    kind: str,
+    bind: Bind,
+    *,
+    k: int | None,
+    k_range: tuple[int, int],
+    sample_size: int,
+    projection_size: int,
+    random_state: int,
+    lang: str,
+    since: date | None,
+    until: date | None,
+    lines: Sequence[str] | None,
+) -> dict[str, Any]:
+    table, _ = _clean_table(_claims(bind, since=since, until=until, lines=lines), "segments")
+    rows = customer_table(table) if kind == "customers" else table.frame()
+    _enough(len(rows), "segments")
+    estimator = CustomerSegments if kind == "customers" else ClaimSegments
+    model = estimator(
+        k=k,
+        k_range=k_range,
+        sample_size=sample_size,
+        projection_size=projection_size,
+        n_init=4,  # per k on the sample; the chosen k is refitted on all rows
+        random_state=random_state,
+    ).fit(rows)
+    return segments_summary(model, kind, len(rows), lang)
+
+
 def claim_segments(
     bind: Bind,
     *,
@@ -361,16 +390,19 @@ def claim_segments(
         traits: [{feature, z}], text}``; ``projection``: ``{points: [{x, y, segment}] (a sample of at
         most ``projection_size``), centers: [{segment, x, y}], explained_variance: [pc1, pc2]}``.
     """
-    table, _ = _clean_table(_claims(bind, since=since, until=until, lines=lines), "segments")
-    model = ClaimSegments(
+    return _segments(
+        "claims",
+        bind,
         k=k,
         k_range=k_range,
         sample_size=sample_size,
         projection_size=projection_size,
-        n_init=4,
         random_state=random_state,
-    ).fit(table)
-    return segments_summary(model, "claims", len(table), lang)
+        lang=lang,
+        since=since,
+        until=until,
+        lines=lines,
+    )
 
 
 def customer_segments(
@@ -391,15 +423,16 @@ def customer_segments(
     Same return shape with ``kind`` "customers"; ``n_rows`` counts customers, ``median_amount`` is the
     median over customers of their median claim, ``denial_rate`` the mean share of denied claims.
     """
-    table, _ = _clean_table(_claims(bind, since=since, until=until, lines=lines), "segments")
-    customers = customer_table(table)
-    _enough(len(customers), "segments")
-    model = CustomerSegments(
+    return _segments(
+        "customers",
+        bind,
         k=k,
         k_range=k_range,
         sample_size=sample_size,
         projection_size=projection_size,
-        n_init=4,
         random_state=random_state,
-    ).fit(customers)
-    return segments_summary(model, "customers", len(customers), lang)
+        lang=lang,
+        since=since,
+        until=until,
+        lines=lines,
+    )
