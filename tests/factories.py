@@ -196,3 +196,49 @@ def kpi_dataset(session: Any, settings: Any) -> None:
         1, "approved", "3000"
     ).pay(1)
     session.flush()
+
+
+def synthetic_claims(n: int, seed: int = 0, fraud_share: float = 0.05) -> Any:
+    """A claims frame (as the mining loader gives it) over 2025, a share of the claims staged: policy days
+    old, reported at 02:00 Shanghai on the incident day, round amount; ``fraud`` marks them."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    fraud = rng.random(n) < fraud_share
+    days = np.sort(rng.random(n)) * 364
+    reported = pd.Timestamp("2025-01-01", tz="UTC") + pd.to_timedelta(days, unit="D")
+    # 02:00 Shanghai for the staged ones (18:00 UTC the day before), office hours otherwise
+    local_hour = np.where(fraud, 2, rng.integers(9, 18, n))
+    reported = reported.normalize() + pd.to_timedelta(local_hour - 8, unit="h")
+    incident = (reported.tz_convert("Asia/Shanghai").tz_localize(None).normalize()) - pd.to_timedelta(
+        np.where(fraud, 0, rng.integers(0, 10, n)), unit="D"
+    )
+    start = incident - pd.to_timedelta(
+        np.where(fraud, rng.integers(1, 20, n), rng.integers(40, 300, n)), unit="D"
+    )
+    amount = np.where(fraud, rng.integers(8, 40, n) * 1000.0, np.round(rng.lognormal(8.5, 0.8, n), 2) + 0.37)
+    frame = pd.DataFrame(
+        {
+            "claim_id": np.arange(1, n + 1),
+            "policy_id": np.arange(1, n + 1),
+            "customer_id": rng.integers(1, n // 2, n),
+            "line": rng.choice(["auto", "health", "property"], n),
+            "region": rng.choice(["上海", "北京", "广东"], n),
+            "channel": rng.choice(["APP", "电话"], n),
+            "status": "closed",
+            "incident_date": incident.astype("datetime64[s]"),
+            "reported_at": reported,
+            "claimed_amount": [Decimal(f"{a:.2f}") for a in amount],
+            "effective_from": start.astype("datetime64[s]"),
+            "effective_to": (start + pd.Timedelta(days=364)).astype("datetime64[s]"),
+            "sum_insured": Decimal("200000.00"),
+            "provider_id": pd.array([None] * n, dtype="Int64"),
+            "birth_date": pd.to_datetime("1985-06-15").as_unit("s"),
+            "gender": rng.choice(["F", "M"], n),
+            "investigated": fraud | (rng.random(n) < 0.03),
+            "outcome": np.where(fraud, "denied", "approved"),
+            "fraud": pd.array(fraud, dtype="boolean"),
+        }
+    )
+    return frame

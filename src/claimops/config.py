@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     late_report_days: int = 30
     frequent_claims_per_year: int = 3
     large_claim_share: Decimal = Decimal("0.5")
+    # A risk score (probability from the current risk model) at or above this routes the claim to a
+    # person with the HIGH_RISK_SCORE finding; below it the score and its reasons are shown for info.
+    risk_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
 
     # Service levels per stage in days (保险法第二十三条: decide within 30 days, pay within 10 days)
     sla_acceptance_days: int = 1

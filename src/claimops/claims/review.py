@@ -33,7 +33,7 @@ class ReviewContext:
     same_incident_claims: int = 0  # other live claims on the policy with the same incident date
     claims_last_year: int = 0  # the customer's other claims reported in the 365 days before
     risk_score: float | None = None  # from the current mining model, when one is trained
-    risk_reasons: list[str] = field(default_factory=list)
+    risk_reasons: list[Any] = field(default_factory=list)  # {"key": catalogue key, "params": {...}}
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,10 @@ def review(ctx: ReviewContext, rules: ReviewRules = ReviewRules()) -> list[Findi
                 WARN,
                 {"score": round(ctx.risk_score, 3), "reasons": ctx.risk_reasons},
             )
+        )
+    elif ctx.risk_score is not None and ctx.risk_reasons:
+        out.append(
+            Finding("RISK_SCORE", INFO, {"score": round(ctx.risk_score, 3), "reasons": ctx.risk_reasons})
         )
     return out
 

@@ -24,6 +24,7 @@ from claimops.config import Settings
 from claimops.db import is_postgres
 from claimops.documents.models import Document
 from claimops.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from claimops.mining.scoring import score_for_review
 from claimops.policies.service import get_policy
 from claimops.users.actor import Actor, system_actor
 
@@ -176,6 +177,9 @@ def received_doc_types(session: Session, claim_id: int) -> list[str]:
 def run_review(*, session: Session, claim: Claim, settings: Settings) -> list[Finding]:
     """Run the red-flag rules and replace the claim's findings with the result."""
     facts = review_facts(session, claim)
+    risk = score_for_review(session=session, claim=claim, settings=settings)  # None without a model
+    if risk is not None:
+        claim.risk_score = risk.score
     ctx = ReviewContext(
         claimed_amount=claim.claimed_amount,
         incident_date=claim.incident_date,
@@ -185,6 +189,7 @@ def run_review(*, session: Session, claim: Claim, settings: Settings) -> list[Fi
         same_incident_claims=facts.same_incident,
         claims_last_year=facts.last_year,
         risk_score=claim.risk_score,
+        risk_reasons=risk.reasons if risk is not None else [],
     )
     findings = review(ctx, review_rules(settings))
     if facts.has_findings:
@@ -201,6 +206,7 @@ def review_rules(settings: Settings) -> ReviewRules:
         late_report_days=settings.late_report_days,
         frequent_claims_per_year=settings.frequent_claims_per_year,
         large_claim_share=settings.large_claim_share,
+        risk_threshold=settings.risk_threshold,
     )
 
 

@@ -35,7 +35,10 @@ def finding_message(code: str, params: dict[str, object], lang: str) -> str:
     if "missing" in shown and isinstance(shown["missing"], list):
         shown["missing"] = "、".join(t(f"doc.{d}", lang) for d in shown["missing"])
     if "reasons" in shown and isinstance(shown["reasons"], list):
-        shown["reasons"] = "; ".join(str(r) for r in shown["reasons"])
+        shown["reasons"] = "; ".join(
+            t(r["key"], lang, **r.get("params", {})) if isinstance(r, dict) else str(r)
+            for r in shown["reasons"]
+        )
     return t(f"finding.{code}", lang, **shown)
 
 
