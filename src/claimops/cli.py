@@ -30,6 +30,17 @@ def _import_app() -> typer.Typer:
 app.add_typer(_import_app(), name="import")
 
 
+def _mining_commands() -> None:
+    from claimops.mining.cli import app as mine_app
+    from claimops.mining.forecast_cli import forecast
+
+    app.add_typer(mine_app, name="mine")
+    app.command("forecast")(forecast)
+
+
+_mining_commands()
+
+
 def _report_command() -> None:
     from claimops.mining.reserving_cli import reserve
     from claimops.reporting.report_cli import report
