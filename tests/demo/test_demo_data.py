@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -20,6 +21,7 @@ from claimops.demo import generator as g
 from claimops.demo.bulk import seed_database
 from claimops.demo.generator import generate
 from claimops.demo.truth import ground_truth
+from claimops.errors import ValidationFailed
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 
@@ -184,3 +186,22 @@ def test_chunked_writing_gives_the_rows_of_one_chunk(pg: bool, monkeypatch: pyte
         events = whole["claim_events"]
         assert isinstance(events, list) and len(events) == len(data.events["claim"])
         assert [r[0] for r in events] == list(range(10, 10 + len(events)))  # ids run on across chunks
+
+
+def test_items_built_ahead_arrive_in_order_and_errors_reach_the_consumer() -> None:
+    assert list(bulk._ahead(iter(range(1000)))) == list(range(1000))
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise ValidationFailed("bad chunk", code="BAD_HISTORY")
+
+    got: list[int] = []
+    with pytest.raises(ValidationFailed, match="bad chunk"):
+        got.extend(bulk._ahead(failing()))
+    assert got == [1]
+    # a consumer that stops early leaves no thread behind
+    before = threading.active_count()
+    for item in bulk._ahead(iter(range(1000))):
+        if item == 3:
+            break
+    assert threading.active_count() == before
