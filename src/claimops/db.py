@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, Numeric, create_engine, event
+from sqlalchemy import JSON, Connection, DateTime, Engine, MetaData, Numeric, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -64,6 +64,19 @@ class Money(TypeDecorator[Decimal]):
         return to_money(repr(value) if isinstance(value, float) else value)
 
 
+READ_ONLY = "claimops_read_only"
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for long reads (analytics). On SQLite its transaction begins DEFERRED: in WAL mode
+    a reader sees one snapshot and never blocks writers, where BEGIN IMMEDIATE would hold the write
+    lock for the whole read. Writing through it is a mistake the database will refuse once it
+    conflicts; use it for SELECTs only."""
+    with engine.connect() as conn:
+        yield conn.execution_options(**{READ_ONLY: True})
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
@@ -82,7 +95,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            read_only = conn.get_execution_options().get(READ_ONLY)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from claimops.config import Settings
+from claimops.db import reading
 from claimops.demo.bulk import seed_database
 from claimops.mining import refresh as analyses
 from claimops.mining.results import save_result
@@ -27,10 +28,10 @@ Q3 = parse_period("2026-Q3")
 def stored_analyses(engine: Engine) -> dict[str, Any]:
     seed_database(engine, claims=1500, seed=9, end=END)
     [reserves] = analyses.refresh(engine, created_by="analyst", today=TODAY, kinds=["reserves"])
-    with Session(engine) as s, s.begin():
+    with reading(engine) as conn:
         # the full back-test takes minutes; two candidates and origins say the same to the deck
-        compute = analyses.forecast(s, TODAY, candidates=("ETS(A,N,A)", "ETS(A,A,A)"), max_origins=2)
-        outcome = compute()
+        outcome = analyses.forecast(conn, TODAY, candidates=("ETS(A,N,A)", "ETS(A,A,A)"), max_origins=2)
+    with Session(engine) as s, s.begin():
         forecast = save_result(s, kind="forecast", created_by="analyst", payload=outcome.payload)
         return {"reserves": reserves.payload, "forecast": forecast.payload}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -19,6 +20,9 @@ from claimops.mining.book import book_triangles, valuation_for
 from claimops.mining.models import MiningResult
 from claimops.mining.reserving import ChainLadder
 from claimops.mining.results import latest
+from claimops.reporting.deck import build
+from claimops.reporting.deck.content import Chart, Table
+from claimops.reporting.periods import parse_period
 
 PASSWORD = "demo-pass-2026"
 END = date(2026, 9, 30)
@@ -93,8 +97,60 @@ def test_refresh_stores_the_reserves_the_page_shows(
 
 def test_too_little_data_is_stored_with_the_reason(empty_engine: Engine) -> None:
     runs = analyses.refresh(empty_engine, created_by="t", today=date(2024, 1, 25))
-    assert {r.kind: r.status for r in runs} == {"reserves": "not_enough_data", "forecast": "not_enough_data"}
+    assert {r.kind: r.status for r in runs} == dict.fromkeys(analyses.ANALYSES, "not_enough_data")
     assert all(r.message and r.payload == {} for r in runs)
     with pytest.raises(ValidationFailed) as err:
         analyses.refresh(empty_engine, created_by="t", today=date(2024, 1, 25), kinds=["tea_leaves"])
-    assert err.value.code == "BAD_OPTION" and stored(empty_engine) == 2
+    assert err.value.code == "BAD_OPTION" and stored(empty_engine) == len(analyses.ANALYSES)
+
+
+def test_rules_segments_and_quality_pages_show_the_stored_runs(
+    demo: tuple[TestClient, Engine], settings: Settings
+) -> None:
+    client, engine = demo
+    runs = analyses.refresh(
+        engine, created_by="manager", today=date(2026, 10, 8), kinds=["quality", "rules", "segments"]
+    )
+    assert [r.status for r in runs] == ["ok", "ok", "ok"]
+    quality, rules, segments = (r.payload for r in runs)
+    assert runs[1].data_to == END and runs[1].data_from is not None
+    login(client, "reviewer1")
+
+    page = client.get("/mining/rules", params={"target": "fraud", "lang": "zh"}).text
+    fraud = rules["targets"]["fraud"]["zh"]
+    assert fraud["rules"], "the planted fraud patterns give rules"
+    assert html.escape(fraud["rules"][0]["text"]) in page
+    en = client.get("/mining/rules", params={"target": "denied", "lang": "en"}).text
+    assert html.escape(rules["targets"]["denied"]["en"]["rules"][0]["text"]) in en
+
+    page = client.get("/mining/segments", params={"kind": "customers", "lang": "zh"}).text
+    customers = segments["customers"]["zh"]
+    assert html.escape(customers["criterion_text"]) in page
+    assert page.count("<tr title=") == customers["k"]
+
+    overview = client.get("/mining", params={"lang": "zh"}).text
+    for issue in quality["zh"]["issues"]:
+        assert f'data-check="{issue["check"]}"' in overview
+
+    # the deck's mining section now carries the same results
+    with Session(engine) as s:
+        deck = build(s, parse_period("2026-Q3"), settings, lang="zh", today=date(2026, 10, 8))
+    [section] = [x for x in deck.sections if x.key == "mining"]
+    titles = [slide.title for slide in section.slides]
+    assert titles[1:4] == [
+        "数据预处理：数据质量与清洗",
+        "关联规则：风险因素与欺诈线索",
+        "聚类分析：案件与客户分群",
+    ]
+    table = next(b for b in section.slides[2].blocks if isinstance(b, Table))
+    top = fraud["rules"][0]
+    assert table.rows[0] == [
+        " + ".join(top["antecedent_labels"]) + " → " + top["consequent_label"],
+        f"{top['claims']:,}",
+        f"{top['confidence'] * 100:.1f}%",
+        f"{top['lift']:.1f}",
+    ]
+    chart = next(b for b in section.slides[3].blocks if isinstance(b, Chart))
+    assert [int(v) for v in chart.series[0].values] == [
+        s["size"] for s in segments["claims"]["zh"]["segments"]
+    ]

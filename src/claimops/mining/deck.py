@@ -56,6 +56,81 @@ def _d(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def quality_slide(run: MiningResult, lang: str) -> Slide:
+    q = run.payload[lang]
+    found = [i for i in q["issues"] if i["rows"]]
+    cleaning = q["cleaning"]
+    claims = t("report.unit.claims", lang)
+    dropped = n.fmt_int(cleaning["rows_in"] - cleaning["rows_out"])
+    figures = KeyFigures(
+        [
+            Figure(t("report.mining.checked", lang), n.fmt_int(q["n_rows"]), claims),
+            Figure(
+                t("report.mining.checks", lang),
+                n.fmt_int(len(q["issues"])),
+                note=t("report.mining.checks_found", lang, n=n.fmt_int(len(found))),
+            ),
+            Figure(
+                t("report.mining.kept", lang),
+                n.fmt_int(cleaning["rows_out"]),
+                claims,
+                t("report.mining.dropped", lang, n=dropped),
+            ),
+        ]
+    )
+    rows = [[i["label"], n.fmt_int(i["rows"]), f"{n.fmt_num(i['share'] * 100, 2)}%"] for i in found]
+    header = [t(f"report.mining.col_{c}", lang) for c in ("check", "rows", "share")]
+    blocks: list[Block] = [figures, Bullets([_stamp(run, lang), t("report.mining.quality_about", lang)])]
+    if rows:
+        blocks.append(Table(header, rows, numeric=(1, 2), title=t("report.mining.table_quality", lang)))
+    return Slide(t("report.mining.slide_quality", lang), blocks)
+
+
+def rules_slide(run: MiningResult, lang: str, per_target: int = 4, targets: int = 2) -> Slide | None:
+    """The best rules of the first `targets` outcomes the data holds (fraud, then denial, …)."""
+    rows = []
+    held = [entry[lang] for entry in run.payload["targets"].values() if "error" not in entry]
+    for result in held[:targets]:
+        for rule in result["rules"][:per_target]:
+            rows.append(
+                [
+                    " + ".join(rule["antecedent_labels"]) + " → " + rule["consequent_label"],
+                    n.fmt_int(rule["claims"]),
+                    f"{n.fmt_num(rule['confidence'] * 100, 1)}%",
+                    n.fmt_num(rule["lift"], 1),
+                ]
+            )
+    if not rows:
+        return None
+    header = [t(f"report.mining.col_{c}", lang) for c in ("rule", "claims", "confidence", "lift")]
+    about = t("report.mining.rules_about", lang)
+    return Slide(
+        t("report.mining.slide_rules", lang),
+        [Bullets([_stamp(run, lang), about]), Table(header, rows, numeric=(1, 2, 3))],
+    )
+
+
+def segments_slide(run: MiningResult, lang: str) -> Slide:
+    blocks: list[Block] = []
+    bullets = [_stamp(run, lang)]
+    for kind in ("claims", "customers"):
+        result = run.payload[kind][lang]
+        bullets.append(t(f"report.mining.segments_{kind}", lang, k=result["k"], how=result["criterion_text"]))
+        bullets += [s["text"] for s in result["segments"][:4]]
+    blocks.append(Bullets(bullets))
+    claims = run.payload["claims"][lang]
+    blocks.append(
+        Chart(
+            key="segments_claims",
+            kind="column",
+            title=t("report.mining.chart_segments", lang),
+            categories=[t("report.mining.segment_n", lang, n=s["segment"] + 1) for s in claims["segments"]],
+            series=[Series(t("report.unit.claims", lang), [Decimal(s["size"]) for s in claims["segments"]])],
+        )
+    )
+    return Slide(t("report.mining.slide_segments", lang), blocks)
+
+
 def forecast_slide(run: MiningResult, lang: str) -> Slide | None:
     series = {s["target"]: s for s in run.payload["series"] if s["line"] == "all" and "error" not in s}
     history = run.payload["history"].get("all")
@@ -169,12 +244,18 @@ def _metric(value: float) -> str:
 
 def mining_section(session: Session, period: Period, lang: str, /) -> Section | None:
     slides: list[Slide] = []
+    if (run := _ok(session, "quality")) is not None:
+        slides.append(quality_slide(run, lang))
+    if (run := _ok(session, "rules")) is not None and (slide := rules_slide(run, lang)) is not None:
+        slides.append(slide)
+    if (run := _ok(session, "segments")) is not None:
+        slides.append(segments_slide(run, lang))
+    if (slide := models_slide(session, lang)) is not None:
+        slides.append(slide)
     if (run := _ok(session, "forecast")) is not None and (slide := forecast_slide(run, lang)) is not None:
         slides.append(slide)
     if (run := _ok(session, "reserves")) is not None:
         slides.append(reserves_slide(run, lang))
-    if (slide := models_slide(session, lang)) is not None:
-        slides.append(slide)
     if not slides:
         return None
     return Section("mining", t("report.section.mining", lang), slides)

@@ -88,6 +88,11 @@ def _view(
 ViewDep = Annotated[View, Depends(_view)]
 
 
+def _payload(run: dict[str, Any] | None) -> dict[str, Any]:
+    """A stored run's payload; empty when there is none or it did not succeed."""
+    return run["payload"] if run else {}
+
+
 def _line(value: str | None) -> str:
     return value if value in LINE_KEYS else "all"
 
@@ -96,14 +101,14 @@ def _line(value: str | None) -> str:
 def overview(v: ViewDep, done: str = "") -> Response:
     if denied := v.denied("mining.read"):
         return denied
-    models = v.session.scalars(
-        select(MiningModel).order_by(MiningModel.kind, MiningModel.version.desc())
-    ).all()
+    runs = {kind: v.stored(kind) for kind in analyses.ANALYSES}
+    current = select(MiningModel).where(MiningModel.current).order_by(MiningModel.kind)
     return v.render(
         "mining.html",
         "overview",
-        runs={kind: v.stored(kind) for kind in analyses.ANALYSES},
-        models=[m for m in models if m.current],
+        runs=runs,
+        quality=_payload(runs.get("quality")).get(v.lang),
+        models=v.session.scalars(current).all(),
         notice=_notice(done, v.lang),
     )
 
@@ -129,12 +134,50 @@ async def refresh_all(v: ViewDep, background: BackgroundTasks) -> Response:
     return RedirectResponse("/mining?done=refresh", status_code=303)
 
 
+@router.get("/mining/rules", response_class=HTMLResponse)
+def rules_page(v: ViewDep, target: Annotated[str | None, Query()] = None) -> Response:
+    if denied := v.denied("mining.read"):
+        return denied
+    run = v.stored("rules")
+    targets = _payload(run).get("targets", {})
+    chosen = target if target in targets else next(iter(targets), "")
+    entry = targets.get(chosen, {})
+    result = entry.get(v.lang) if "error" not in entry else None
+    return v.render(
+        "mining_rules.html",
+        "rules",
+        run=run,
+        targets=list(targets),
+        target=chosen,
+        result=result,
+        error=entry.get("error", {}).get("message") if entry else None,
+    )
+
+
+@router.get("/mining/segments", response_class=HTMLResponse)
+def segments_page(v: ViewDep, kind: Annotated[str | None, Query()] = None) -> Response:
+    if denied := v.denied("mining.read"):
+        return denied
+    run = v.stored("segments")
+    chosen = kind if kind in ("claims", "customers") else "claims"
+    result = _payload(run).get(chosen, {}).get(v.lang)
+    points = result["projection"] if result else {}
+    return v.render(
+        "mining_segments.html",
+        "segments",
+        run=run,
+        kind=chosen,
+        result=result,
+        chart_json=json.dumps(points, ensure_ascii=False),
+    )
+
+
 @router.get("/mining/forecast", response_class=HTMLResponse)
 def forecast_page(v: ViewDep, line: LineQuery = None) -> Response:
     if denied := v.denied("mining.read"):
         return denied
     chosen, run = _line(line), v.stored("forecast")
-    payload = run["payload"] if run else {}
+    payload = _payload(run)
     series = {s["target"]: s for s in payload.get("series", []) if s["line"] == chosen}
     chart = {"series": series, "history": payload.get("history", {}).get(chosen, {})}
     return v.render(
@@ -153,5 +196,5 @@ def reserves_page(v: ViewDep, line: LineQuery = None) -> Response:
     if denied := v.denied("mining.read"):
         return denied
     chosen, run = _line(line), v.stored("reserves")
-    result = run["payload"].get("lines", {}).get(chosen) if run else None
+    result = _payload(run).get("lines", {}).get(chosen)
     return v.render("mining_reserves.html", "reserves", run=run, line=chosen, lines=LINE_KEYS, result=result)

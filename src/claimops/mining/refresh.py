@@ -1,8 +1,9 @@
 """Refreshing the stored analyses that the mining pages and the deck read.
 
-Each analysis reads in its own short transaction, computes outside it (SQLite holds a write lock for
-the whole of a transaction) and stores its result in another; one that has too little data is stored
-as ``not_enough_data`` with the reason, so the pages say why instead of showing nothing.
+Each analysis reads through a read-only connection (claimops.db.reading: on SQLite a deferred
+transaction, so the claims desk keeps writing while it runs) and its result is stored in a short
+transaction of its own. One with too little data is stored as ``not_enough_data`` with the reason, so
+the pages say why instead of showing nothing. Texts are stored in both languages.
 """
 
 from __future__ import annotations
@@ -13,18 +14,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from claimops.claims.lines import LINES
+from claimops.claims.models import Claim
+from claimops.clock import as_utc, local_date
+from claimops.db import reading
 from claimops.errors import ValidationFailed
-from claimops.mining import book
+from claimops.i18n import LANGUAGES
+from claimops.mining import analysis, book
 from claimops.mining.forecast import forecast_frames, load_frames
 from claimops.mining.models import MiningResult
 from claimops.mining.reserving import ChainLadder
 from claimops.mining.results import save_result
 
 HISTORY_MONTHS = 24  # months of actuals stored next to a forecast, for its chart
+RULE_TARGETS = ("fraud", "denied", "investigated", "large_loss")
 
 
 @dataclass
@@ -36,80 +42,120 @@ class Outcome:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-Compute = Callable[[], Outcome]
-Analysis = Callable[[Session, date], Compute]  # reads with the session, returns the computation
+Analysis = Callable[[Connection, date], Outcome]
 
 
-def reserves(session: Session, today: date, *, origins: int = 12, sigma: str = "mack") -> Compute:
+def reserves(conn: Connection, today: date, *, origins: int = 12, sigma: str = "mack") -> Outcome:
     """Chain ladder with Mack standard errors on the book's paid and incurred triangles, per line."""
     valuation = book.valuation_for(today)
-    triangles: dict[str, book.BookTriangles | ValidationFailed] = {}
-    for name in ("all", *(str(x) for x in LINES)):
-        try:
-            triangles[name] = book.book_triangles(
-                session, valuation_quarter=valuation, origins=origins, line=None if name == "all" else name
-            )
-        except ValidationFailed as exc:
-            if name == "all":
-                raise
-            triangles[name] = exc
-
-    def compute() -> Outcome:
-        lines: dict[str, Any] = {}
-        for name, tri in triangles.items():
-            if isinstance(tri, ValidationFailed):
-                lines[name] = {"error": {"code": tri.code, "message": tri.message}}
+    lines: dict[str, Any] = {}
+    whole: book.BookTriangles | None = None
+    with Session(bind=conn) as session:
+        for name in ("all", *(str(x) for x in LINES)):
+            try:
+                tri = book.book_triangles(
+                    session,
+                    valuation_quarter=valuation,
+                    origins=origins,
+                    line=None if name == "all" else name,
+                )
+            except ValidationFailed as exc:
+                if name == "all":
+                    raise
+                lines[name] = {"error": {"code": exc.code, "message": exc.message}}
                 continue
+            whole = whole or tri
             lines[name] = {"claims": tri.claims, "origins": tri.origins}
             for kind in book.KINDS:
                 triangle = getattr(tri, kind)
                 fitted = ChainLadder(sigma=sigma).fit(triangle).to_dict(decimals=2)
                 lines[name][kind] = {**fitted, "triangle": triangle.values.round(2).tolist()}
-        whole = triangles["all"]
-        assert isinstance(whole, book.BookTriangles)
-        return Outcome(
-            payload={"valuation": whole.valuation, "quarter": book.quarter_label(valuation), "lines": lines},
-            n_rows=whole.claims,
-            data_from=book.quarter_end(valuation - origins) + timedelta(days=1),
-            data_to=whole.valuation,
-            params={"origins": origins, "sigma": sigma, "origin": "incident quarter"},
-        )
-
-    return compute
+    assert whole is not None
+    return Outcome(
+        payload={"valuation": whole.valuation, "quarter": book.quarter_label(valuation), "lines": lines},
+        n_rows=whole.claims,
+        data_from=book.quarter_end(valuation - origins) + timedelta(days=1),
+        data_to=whole.valuation,
+        params={"origins": origins, "sigma": sigma, "origin": "incident quarter"},
+    )
 
 
-def forecast(session: Session, today: date, *, horizon: int = 6, **params: Any) -> Compute:
+def forecast(conn: Connection, today: date, *, horizon: int = 6, **params: Any) -> Outcome:
     """Claims and payments per line for the next months, back-tested against seasonal naive.
 
     ``params`` go to each ``Forecaster`` (e.g. fewer candidates or back-test origins).
     """
-    first_of_month = today.replace(day=1)
-    through = date.fromordinal(first_of_month.toordinal() - 1).strftime("%Y-%m")  # last complete month
-    frames = load_frames(session, freq="month", through=through)
-
-    def compute() -> Outcome:
-        result = forecast_frames(frames, horizon=horizon, freq="month", **params)
-        history = {
-            name: {
-                "periods": [str(p) for p in frame.index[-HISTORY_MONTHS:]],
-                "claims": [float(x) for x in frame["claims"].iloc[-HISTORY_MONTHS:]],
-                "paid": [float(x) for x in frame["paid"].iloc[-HISTORY_MONTHS:]],
-            }
-            for name, frame in frames.items()
+    through = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")  # last complete month
+    with Session(bind=conn) as session:
+        frames = load_frames(session, freq="month", through=through)
+    result = forecast_frames(frames, horizon=horizon, freq="month", **params)
+    history = {
+        name: {
+            "periods": [str(p) for p in frame.index[-HISTORY_MONTHS:]],
+            "claims": [float(x) for x in frame["claims"].iloc[-HISTORY_MONTHS:]],
+            "paid": [float(x) for x in frame["paid"].iloc[-HISTORY_MONTHS:]],
         }
-        whole = frames["all"]
-        return Outcome(
-            payload={**result, "history": history},
-            n_rows=int(whole["claims"].sum()) if len(whole) else 0,
-            data_from=whole.index[0].start_time.date() if len(whole) else None,
-            data_to=whole.index[-1].end_time.date() if len(whole) else None,
-            params={"horizon": horizon, "freq": "month", **params},
-        )
+        for name, frame in frames.items()
+    }
+    whole = frames["all"]
+    return Outcome(
+        payload={**result, "history": history},
+        n_rows=int(whole["claims"].sum()) if len(whole) else 0,
+        data_from=whole.index[0].start_time.date() if len(whole) else None,
+        data_to=whole.index[-1].end_time.date() if len(whole) else None,
+        params={"horizon": horizon, "freq": "month", **params},
+    )
 
-    return compute
+
+def _dated(conn: Connection, outcome: Outcome) -> Outcome:
+    """Set the first and last report date (Shanghai) of the claims an analysis read."""
+    first, last = conn.execute(select(func.min(Claim.reported_at), func.max(Claim.reported_at))).one()
+    outcome.data_from = local_date(as_utc(first)) if first else None
+    outcome.data_to = local_date(as_utc(last)) if last else None
+    return outcome
 
 
-ANALYSES: dict[str, Analysis] = {"reserves": reserves, "forecast": forecast}
+def quality(conn: Connection, today: date) -> Outcome:
+    """The data-quality report and the standard cleaning, over every claim."""
+    by_lang = {lang: analysis.quality_summary(conn, lang=lang) for lang in LANGUAGES}
+    if not by_lang["zh"]["n_rows"]:
+        raise ValidationFailed("there are no claims to check yet", code="NOT_ENOUGH_DATA")
+    return _dated(conn, Outcome(payload=by_lang, n_rows=by_lang["zh"]["n_rows"]))
+
+
+def rules(conn: Connection, today: date, *, limit: int = 10) -> Outcome:
+    """Association rules towards each risk outcome the data holds, ranked by lift."""
+    targets: dict[str, Any] = {}
+    n_claims = 0
+    for target in RULE_TARGETS:
+        try:
+            by_lang = {lang: analysis.top_rules(conn, target, lang, limit) for lang in LANGUAGES}
+        except ValidationFailed as exc:
+            if exc.code == "NOT_ENOUGH_DATA":
+                raise
+            targets[target] = {"error": {"code": exc.code, "message": exc.message}}
+            continue
+        targets[target] = by_lang
+        n_claims = by_lang["zh"]["n_claims"]
+    return _dated(conn, Outcome(payload={"targets": targets}, n_rows=n_claims, params={"limit": limit}))
+
+
+def segments(conn: Connection, today: date) -> Outcome:
+    """Segments of claims and of customers, k chosen by silhouette."""
+    payload = {
+        kind: {lang: fit(conn, lang=lang) for lang in LANGUAGES}
+        for kind, fit in (("claims", analysis.claim_segments), ("customers", analysis.customer_segments))
+    }
+    return _dated(conn, Outcome(payload=payload, n_rows=payload["claims"]["zh"]["n_rows"]))
+
+
+ANALYSES: dict[str, Analysis] = {
+    "quality": quality,
+    "rules": rules,
+    "segments": segments,
+    "forecast": forecast,
+    "reserves": reserves,
+}
 
 
 def refresh(
@@ -125,9 +171,8 @@ def refresh(
     for kind in kinds or tuple(ANALYSES):
         started = time.perf_counter()
         try:
-            with Session(engine) as read:
-                compute = ANALYSES[kind](read, today)
-            outcome = compute()
+            with reading(engine) as conn:
+                outcome = ANALYSES[kind](conn, today)
         except ValidationFailed as exc:
             status, message, outcome = "not_enough_data", exc.message, Outcome(payload={})
             if exc.code != "NOT_ENOUGH_DATA":
