@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -100,3 +101,39 @@ def test_too_few_claims_is_one_clear_line(database: Engine) -> None:
 def test_forecast_is_registered() -> None:
     result = CliRunner().invoke(app, ["forecast", "--help"])
     assert result.exit_code == 0 and "forecast [OPTIONS]" in result.stdout and "--horizon" in result.stdout
+
+
+CSV_HEADER = "claim_id,policy_id,customer_id,line,incident_date,reported_at,claimed_amount,investigated\n"
+
+
+def test_claims_from_a_csv(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        CSV_HEADER
+        + "1,10,100,auto,2026-03-01,2026-03-01T15:30:00Z,8000.00,false\n"
+        + "1,10,100,auto,2026-03-01,2026-03-01T15:30:00Z,8000.00,false\n"
+        + "2,11,101,health,2026-03-09,2026-03-09T16:00:00+00:00,1234.56,true\n",
+        encoding="utf-8",
+    )
+    result = run("quality", "--csv", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["n_rows"] == 3 and report["issues"][0]["rows"] == 2  # claim 1 twice
+    assert report["cleaning"]["rows_out"] == 2
+    few = one_line_error(run("rules", "--csv", str(path)))
+    assert few == "error: rules: 3 claim(s) in the selection, at least 50 are needed"
+
+
+def test_csv_with_wrong_columns_or_values_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    text = "claim_id,policy,customer_id,line,incident_date,claimed_amount\n1,10,100,auto,2026-03-01,8000\n"
+    path.write_text(text, encoding="utf-8")
+    message = one_line_error(run("segments", "--csv", str(path)))
+    assert message == "error: claims.csv: missing column(s) policy_id, reported_at"
+    assert path.read_text(encoding="utf-8") == text  # nothing overwritten
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        CSV_HEADER + "1,10,100,auto,2026-03-01,2026-03-01T15:30:00Z,lots,false\n", encoding="utf-8"
+    )
+    assert "bad.csv: column claimed_amount: " in one_line_error(run("quality", "--csv", str(bad)))
+    assert "cannot read as CSV" in one_line_error(run("quality", "--csv", str(tmp_path / "absent.csv")))

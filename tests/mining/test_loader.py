@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -12,7 +13,15 @@ from sqlalchemy.orm import Session
 
 from claimops.claims.models import Claim
 from claimops.config import Settings
-from claimops.mining.loader import has_ground_truth, iter_claims, load_claims, load_customers
+from claimops.mining.features import build_features
+from claimops.mining.loader import (
+    has_ground_truth,
+    iter_claims,
+    load_claims,
+    load_customers,
+    read_claims_csv,
+    select_claims,
+)
 from claimops.mining.schemas import CLAIMS_FRAME, validate
 from factories import kpi_dataset
 
@@ -90,3 +99,17 @@ def test_customers_frame(session: Session, settings: Settings) -> None:
     assert list(customers.columns) == ["customer_id", "id_number", "region", "gender", "birth_date"]
     assert (customers["id_number"] == "110101199003077719").any()
     assert customers["customer_id"].is_monotonic_increasing
+
+
+def test_csv_round_trip_gives_the_same_features(session: Session, settings: Settings, tmp_path: Path) -> None:
+    frame, _ = walked(session, settings)
+    path = tmp_path / "claims.csv"
+    frame.to_csv(path, index=False)
+    again = read_claims_csv(path)
+    assert again["claimed_amount"].tolist() == [float(v) for v in frame["claimed_amount"]]
+    assert (again["reported_at"] == frame["reported_at"]).all()
+    ours, theirs = build_features(frame), build_features(again)
+    pd.testing.assert_frame_equal(ours.features, theirs.features)
+    pd.testing.assert_frame_equal(ours.labels, theirs.labels)
+    q2 = select_claims(again, since=date(2026, 4, 1), until=date(2026, 7, 1))
+    assert q2["claim_id"].tolist() == frame["claim_id"].iloc[:5].tolist()

@@ -1,9 +1,11 @@
 """Mining use cases for the web pages, the deck and the CLI: load, clean, build features, fit, summarise.
 
-Each function takes a Session, Connection or Engine first, reads the claims with
-:func:`claimops.mining.loader.load_claims`, runs the estimators and returns plain JSON-ready dicts (no
-DataFrames, no NaN: a missing number is ``None``). Amounts are floats of CNY (analytics only). Nothing
-is written. Problems raise :class:`claimops.errors.ValidationFailed` with a stable code:
+Each function takes a Session, Connection or Engine first and reads the claims with
+:func:`claimops.mining.loader.load_claims`, or takes a claims frame already read (e.g. by
+:func:`claimops.mining.loader.read_claims_csv`; the date and line filters then apply to it). It runs
+the estimators and returns plain JSON-ready dicts (no DataFrames, no NaN: a missing number is
+``None``). Amounts are floats of CNY (analytics only). Nothing is written. Problems raise
+:class:`claimops.errors.ValidationFailed` with a stable code:
 
 - ``NOT_ENOUGH_DATA``: fewer claims than the analysis needs (``MIN_CLAIMS``);
 - ``BAD_PARAM``: an unknown target or a threshold out of range;
@@ -16,14 +18,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
 from claimops.errors import ValidationFailed
 from claimops.i18n import normalize_lang, t
 from claimops.mining.features import FeatureTable, build_features
-from claimops.mining.loader import Bind, load_claims
+from claimops.mining.loader import load_claims, select_claims
 from claimops.mining.quality import CleaningPipeline, DataQuality
 from claimops.mining.rules import (
     FIELDS,
@@ -36,6 +40,8 @@ from claimops.mining.rules import (
 )
 from claimops.mining.segments import ClaimSegments, CustomerSegments, Segmenter, customer_table
 
+# Where the claims come from: a database (read with the loader), or a claims frame already in hand (a CSV).
+Source: TypeAlias = Engine | Connection | Session | pd.DataFrame
 TARGETS = ("denied", "fraud", "large_loss", "investigated", "dispute")
 MIN_CLAIMS = {"rules": 50, "segments": 20}
 
@@ -49,13 +55,15 @@ def _number(value: Any) -> float | None:
 
 
 def _claims(
-    bind: Bind,
+    bind: Source,
     *,
     since: date | None,
     until: date | None,
     lines: Sequence[str] | None,
     id_number: bool = False,
 ) -> pd.DataFrame:
+    if isinstance(bind, pd.DataFrame):
+        return select_claims(bind, since=since, until=until, lines=lines)
     return load_claims(bind, since=since, until=until, lines=lines, id_number=id_number)
 
 
@@ -79,7 +87,7 @@ def _clean_table(frame: pd.DataFrame, what: str) -> tuple[FeatureTable, Cleaning
 
 
 def quality_summary(
-    bind: Bind,
+    bind: Source,
     *,
     since: date | None = None,
     until: date | None = None,
@@ -200,7 +208,7 @@ def rules_for_table(
 
 
 def top_rules(
-    bind: Bind,
+    bind: Source,
     target: str = "denied",
     lang: str = "zh",
     limit: int = 10,
@@ -338,7 +346,7 @@ def _segment_sentence(item: dict[str, Any], lang: str) -> str:
 
 def _segments(
     kind: str,
-    bind: Bind,
+    bind: Source,
     *,
     k: int | None,
     k_range: tuple[int, int],
@@ -366,7 +374,7 @@ def _segments(
 
 
 def claim_segments(
-    bind: Bind,
+    bind: Source,
     *,
     k: int | None = None,
     k_range: tuple[int, int] = (2, 8),
@@ -406,7 +414,7 @@ def claim_segments(
 
 
 def customer_segments(
-    bind: Bind,
+    bind: Source,
     *,
     k: int | None = None,
     k_range: tuple[int, int] = (2, 8),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
 
 import typer
@@ -31,6 +32,10 @@ FormatOpt = Annotated[Format, typer.Option("--format", help="table or json")]
 LangOpt = Annotated[str, typer.Option("--lang", help="zh or en")]
 SinceOpt = Annotated[str | None, typer.Option(help="claims reported on or after this day, YYYY-MM-DD")]
 UntilOpt = Annotated[str | None, typer.Option(help="claims reported before this day, YYYY-MM-DD")]
+CsvOpt = Annotated[
+    Path | None,
+    typer.Option("--csv", help="claims from this CSV (the loader's column names), not the database"),
+]
 LineOpt = Annotated[list[str] | None, typer.Option("--line", help="only this line (repeatable)")]
 
 
@@ -48,12 +53,13 @@ def _day(text: str | None, option: str) -> date | None:
         _fail(f"{option}: not a date (YYYY-MM-DD): {text!r}")
 
 
-def _run(compute: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-    """Call a service with the configured database; any failure becomes one line and exit code 2."""
+def _run(compute: Callable[[Any], dict[str, Any]], csv: Path | None) -> dict[str, Any]:
+    """Call a service on the CSV's claims or the configured database; a failure is one line, exit 2."""
     from claimops.db import get_engine
+    from claimops.mining.loader import read_claims_csv
 
     try:
-        return compute(get_engine())
+        return compute(read_claims_csv(csv) if csv is not None else get_engine())
     except ClaimopsError as exc:
         _fail(exc.message)
     except Exception as exc:  # the last guard before a traceback reaches the user
@@ -76,6 +82,7 @@ def quality(
     since: SinceOpt = None,
     until: UntilOpt = None,
     line: LineOpt = None,
+    csv: CsvOpt = None,
     lang: LangOpt = "zh",
     output: FormatOpt = "table",
 ) -> None:
@@ -83,7 +90,7 @@ def quality(
     from claimops.mining.analysis import quality_summary
 
     start, end = _day(since, "--since"), _day(until, "--until")
-    result = _run(lambda bind: quality_summary(bind, since=start, until=end, lines=line, lang=lang))
+    result = _run(lambda bind: quality_summary(bind, since=start, until=end, lines=line, lang=lang), csv)
     _emit(result, output, _quality_table)
 
 
@@ -116,6 +123,7 @@ def rules(
     since: SinceOpt = None,
     until: UntilOpt = None,
     line: LineOpt = None,
+    csv: CsvOpt = None,
     lang: LangOpt = "zh",
     output: FormatOpt = "table",
 ) -> None:
@@ -137,7 +145,8 @@ def rules(
             since=start,
             until=end,
             lines=line,
-        )
+        ),
+        csv,
     )
     _emit(result, output, _rules_table)
 
@@ -172,6 +181,7 @@ def segments(
     since: SinceOpt = None,
     until: UntilOpt = None,
     line: LineOpt = None,
+    csv: CsvOpt = None,
     lang: LangOpt = "zh",
     output: FormatOpt = "table",
 ) -> None:
@@ -192,7 +202,8 @@ def segments(
             since=start,
             until=end,
             lines=line,
-        )
+        ),
+        csv,
     )
     _emit(result, output, _segments_table)
 

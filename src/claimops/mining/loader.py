@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     Boolean,
@@ -43,6 +45,8 @@ from claimops.clock import start_of_local_day
 from claimops.customers.models import Customer
 from claimops.db import Money
 from claimops.documents.models import Document
+from claimops.errors import ValidationFailed
+from claimops.mining.schemas import KEY_COLUMNS
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 
@@ -358,3 +362,95 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
         if name in out:
             out[name] = out[name].astype("str")
     return out
+
+
+def select_claims(
+    frame: pd.DataFrame,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    lines: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of a claims frame that :func:`claims_select` would pick (Shanghai report days, lines)."""
+    keep = pd.Series(True, index=frame.index)
+    if (since is not None or until is not None) and "reported_at" in frame:
+        reported = pd.to_datetime(frame["reported_at"], utc=True)
+        if since is not None:
+            keep &= reported >= pd.Timestamp(start_of_local_day(since))
+        if until is not None:
+            keep &= reported < pd.Timestamp(start_of_local_day(until))
+    if lines and "line" in frame:
+        keep &= frame["line"].isin(list(lines))
+    return frame if bool(keep.all()) else frame.loc[keep].reset_index(drop=True)
+
+
+def read_claims_csv(path: str | Path) -> pd.DataFrame:
+    """A claims frame from a CSV file with the loader's column names (UTF-8, header row).
+
+    Dates parse as calendar days, timestamps as UTC (ISO 8601; naive values are taken as UTC), amounts
+    as floats of CNY (analytics only), ids and counts as integers, ``investigated``/``fraud`` as
+    booleans (true/false, 1/0). Other columns stay text.
+
+    Raises
+    ------
+    ValidationFailed
+        ``BAD_FILE`` when the file cannot be read; ``BAD_FRAME`` naming the missing columns, or the
+        column and an example of a value that does not parse.
+    """
+    source = Path(path)
+    try:
+        raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ValidationFailed(f"{source.name}: cannot read as CSV ({exc})", code="BAD_FILE") from exc
+    raw.columns = [str(c).strip() for c in raw.columns]
+    missing = [c for c in KEY_COLUMNS if c not in raw]
+    if missing:
+        raise ValidationFailed(
+            f"{source.name}: missing column(s) {', '.join(missing)}",
+            code="BAD_FRAME",
+            details={"missing": missing},
+        )
+    text = raw.apply(lambda col: col.str.strip()).replace("", None)
+    out = pd.DataFrame(index=text.index)
+    for name in text.columns:
+        col = text[name]
+        try:
+            if name in DATE_COLUMNS:
+                out[name] = pd.to_datetime(col, format="ISO8601").astype("datetime64[s]")
+            elif name in TIMESTAMP_COLUMNS:
+                out[name] = pd.to_datetime(col, format="ISO8601", utc=True).astype("datetime64[us, UTC]")
+            elif name in MONEY_COLUMNS or name in ("handling_s", "investigation_s", "satisfaction"):
+                out[name] = pd.to_numeric(col).astype(np.float64)
+            elif name in (
+                "claim_id",
+                "policy_id",
+                "customer_id",
+                "provider_id",
+                "reopen_count",
+                *COUNT_COLUMNS,
+            ):
+                out[name] = pd.array(pd.to_numeric(col), dtype="Int64")
+            elif name in ("investigated", "straight_through", "fraud", "dispute"):
+                out[name] = col.str.lower().map(_BOOLEAN).astype("boolean")
+                if out[name].isna().sum() > col.isna().sum():
+                    raise ValueError(f"not a boolean: {col[out[name].isna() & col.notna()].iloc[0]!r}")
+            else:
+                out[name] = col.astype("str")
+        except (ValueError, TypeError) as exc:
+            raise ValidationFailed(f"{source.name}: column {name}: {exc}", code="BAD_FRAME") from exc
+    for name in ("claim_id", "policy_id", "customer_id", "reopen_count", *COUNT_COLUMNS):
+        if name in out and not out[name].isna().any():
+            out[name] = out[name].astype("int64")
+    return out
+
+
+_BOOLEAN = {
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "t": True,
+    "f": False,
+    "yes": True,
+    "no": False,
+}

@@ -22,7 +22,7 @@ import pandas as pd
 
 from claimops.i18n import t
 from claimops.mining.features import SHANGHAI, cny, parse_id_numbers
-from claimops.mining.schemas import RAW_CLAIMS, require_fitted, validate
+from claimops.mining.schemas import KEY_COLUMNS, RAW_CLAIMS, require_fitted, validate
 
 BoolArray = npt.NDArray[np.bool_]
 OutlierMethod = Literal["robust_z", "iqr"]
@@ -495,18 +495,7 @@ class DropMissingKeys(_DropStep):
 
     name = "drop_missing_keys"
 
-    def __init__(
-        self,
-        columns: Sequence[str] = (
-            "claim_id",
-            "policy_id",
-            "customer_id",
-            "line",
-            "incident_date",
-            "reported_at",
-            "claimed_amount",
-        ),
-    ) -> None:
+    def __init__(self, columns: Sequence[str] = KEY_COLUMNS) -> None:
         self.columns = tuple(columns)
 
     def params(self) -> dict[str, Any]:

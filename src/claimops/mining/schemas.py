@@ -27,6 +27,7 @@ from claimops.errors import ValidationFailed
 __all__ = [
     "CLAIMS_FRAME",
     "FEATURE_TABLE",
+    "KEY_COLUMNS",
     "LABELS",
     "RAW_CLAIMS",
     "NotFittedError",
@@ -157,6 +158,9 @@ CLAIMS_FRAME = pa.DataFrameSchema(
     name="claims frame",
 )
 """A claims frame fit for the feature table: one row per claim, keys and report facts present."""
+
+KEY_COLUMNS = tuple(name for name, col in RAW_CLAIMS.columns.items() if col.required)
+"""The columns every claims frame must have: ids, line, incident date, report time, claimed amount."""
 
 _UNIT = pa.Check.in_range(0.0, 1.0)
 
