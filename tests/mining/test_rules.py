@@ -213,6 +213,10 @@ def test_top_fraud_rules_recover_the_planted_patterns(empty_engine: Engine) -> N
     assert out["n_claims"] == 4_000 and 0 < out["base_rate"] < 0.1
     truth = table.labels["fraud_pattern"]
     X = Itemizer().fit_transform(table)
+    # the real data: the same itemsets and supports as mlxtend
+    ours = FrequentItemsets(min_support=0.01, max_len=3).fit(X).itemsets_
+    assert_same_itemsets(ours, fpgrowth(X, min_support=0.01, use_colnames=True, max_len=3))
+    assert len(ours) > 500
     for pattern, items in PLANTED.items():
         found = []
         for rule in out["rules"]:
