@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
 
 import claimops.models  # noqa: F401 - registers every table before any query
-from claimops.config import get_settings
+from claimops.config import Settings, get_settings
 from claimops.errors import ClaimopsError
 
 app = typer.Typer(
@@ -140,7 +141,15 @@ def serve(
     import uvicorn
 
     uvicorn.run(
-        "claimops.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info"
+        "claimops.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        # uvicorn kills a worker that misses a 5 s health ping; a worker still importing, or one whose
+        # pong thread waits for the GIL behind busy request threads, is slow, not hung
+        timeout_worker_healthcheck=60,
     )
 
 
@@ -170,12 +179,23 @@ def demo(
     else:
         report = seed_database(get_engine(), claims=claims, seed=seed, password=DEMO_PASSWORD)
         typer.echo(f"seeded {report}")
+        # while the site is already up: models for the review, analyses for the pages and the deck
+        threading.Thread(target=_demo_analytics, args=(settings,), daemon=True).start()
+        typer.echo("training the models and computing the analyses in the background (a minute or two)")
     typer.echo(f"\nclaimops demo: http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
     typer.echo(
         f"demo users (password {DEMO_PASSWORD}): "
         "handler1, reviewer1, approver1, finance1, manager, admin, auditor"
     )
     serve(host=host, port=port, workers=1)
+
+
+def _demo_analytics(settings: Settings) -> None:
+    from claimops.clock import local_date, utcnow
+    from claimops.db import get_engine
+    from claimops.mining.jobs import train_and_refresh
+
+    train_and_refresh(get_engine(), settings, by="demo", today=local_date(utcnow()))
 
 
 def _safe_url(url: str) -> str:

@@ -12,12 +12,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from claimops.claims.models import Claim
 from claimops.config import Settings
 from claimops.demo.bulk import seed_database
 from claimops.errors import ValidationFailed
 from claimops.mining import refresh as analyses
 from claimops.mining.book import book_triangles, valuation_for
-from claimops.mining.models import MiningResult
+from claimops.mining.models import MiningModel, MiningResult
 from claimops.mining.reserving import ChainLadder
 from claimops.mining.results import latest
 from claimops.reporting.deck import build
@@ -154,3 +155,20 @@ def test_rules_segments_and_quality_pages_show_the_stored_runs(
     assert [int(v) for v in chart.series[0].values] == [
         s["size"] for s in segments["claims"]["zh"]["segments"]
     ]
+
+
+def test_a_manager_trains_the_models_from_the_overview(demo: tuple[TestClient, Engine]) -> None:
+    client, engine = demo
+    csrf = login(client, "reviewer1")
+    assert client.post("/mining/train", data={"csrf": csrf}, follow_redirects=False).status_code == 403
+    csrf = login(client, "manager")
+    r = client.post("/mining/train", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/mining?done=train"
+    with Session(engine) as s:
+        current = s.scalars(select(MiningModel).where(MiningModel.current)).all()
+        assert {m.kind for m in current} == {"risk", "handling_time", "settlement"}
+        assert all(m.trained_by == "manager" and m.version == 1 for m in current)
+        scored = s.scalar(select(func.count()).select_from(Claim).where(Claim.risk_score.is_not(None)))
+        assert scored and scored > 0  # the open claims were scored with the new risk model
+    page = client.get("/mining", params={"lang": "zh"}).text
+    assert page.count('<tr data-kind="') == len(analyses.ANALYSES) + 3

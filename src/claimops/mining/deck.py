@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from claimops.clock import fmt_local
 from claimops.i18n import t
+from claimops.mining.metric_labels import shown_metrics
 from claimops.mining.models import MiningModel, MiningResult
 from claimops.mining.results import latest
 from claimops.reporting import narrative as n
@@ -222,7 +223,7 @@ def models_slide(session: Session, lang: str) -> Slide | None:
         return None
     rows = []
     for m in models:
-        shown = [f"{k} {_metric(v)}" for k, v in m.metrics.items() if isinstance(v, int | float)][:4]
+        shown = [f"{label} {value}" for label, value in shown_metrics(m.kind, m.metrics, lang)]
         rows.append(
             [
                 t(f"web.mining.model_kind.{m.kind}", lang),
@@ -236,10 +237,6 @@ def models_slide(session: Session, lang: str) -> Slide | None:
         t(f"report.mining.col_{c}", lang) for c in ("model", "version", "training", "samples", "metrics")
     ]
     return Slide(t("report.mining.slide_models", lang), [Table(header, rows, numeric=(3,))])
-
-
-def _metric(value: float) -> str:
-    return f"{value:,}" if isinstance(value, int) else f"{value:.3f}"
 
 
 def mining_section(session: Session, period: Period, lang: str, /) -> Section | None:

@@ -21,7 +21,9 @@ from claimops.clock import local_date, utcnow
 from claimops.config import Settings
 from claimops.errors import ClaimopsError, Forbidden
 from claimops.i18n import t
+from claimops.mining import jobs
 from claimops.mining import refresh as analyses
+from claimops.mining.metric_labels import shown_metrics
 from claimops.mining.models import MiningModel
 from claimops.mining.results import latest
 from claimops.users.models import User
@@ -109,16 +111,21 @@ def overview(v: ViewDep, done: str = "") -> Response:
         runs=runs,
         quality=_payload(runs.get("quality")).get(v.lang),
         models=v.session.scalars(current).all(),
+        shown=lambda kind, metrics: shown_metrics(kind, metrics, v.lang),
         notice=_notice(done, v.lang),
     )
 
 
 def _notice(done: str, lang: str) -> str:
-    return t("web.mining.refresh_started", lang) if done == "refresh" else ""
+    return t(f"web.mining.{done}_started", lang) if done in ("refresh", "train") else ""
 
 
 def _run_refresh(engine: Engine, username: str, today: date) -> None:
     analyses.refresh(engine, created_by=username, today=today)
+
+
+def _run_training(engine: Engine, settings: Settings, username: str) -> None:
+    jobs.train_models(engine, settings, trained_by=username)
 
 
 @router.post("/mining/refresh")
@@ -132,6 +139,18 @@ async def refresh_all(v: ViewDep, background: BackgroundTasks) -> Response:
     # after the response, with its own short transactions: the analyses take seconds to minutes
     background.add_task(_run_refresh, v.request.app.state.engine, v.user.username, local_date(utcnow()))
     return RedirectResponse("/mining?done=refresh", status_code=303)
+
+
+@router.post("/mining/train")
+async def train_all(v: ViewDep, background: BackgroundTasks) -> Response:
+    try:
+        check_csrf(v.request, await v.request.form(), v.settings)
+    except ClaimopsError as exc:
+        return v.error(exc)
+    if denied := v.denied("mining.run"):
+        return denied
+    background.add_task(_run_training, v.request.app.state.engine, v.settings, v.user.username)
+    return RedirectResponse("/mining?done=train", status_code=303)
 
 
 @router.get("/mining/rules", response_class=HTMLResponse)
