@@ -18,7 +18,7 @@ Evaluation is on a time-ordered hold-out: train on the earlier report dates, tes
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -193,9 +193,13 @@ class RiskModel:
         return self
 
     def decision_function(self, X: pd.DataFrame | Mapping[str, Any]) -> FloatArray:
-        """Log-odds of each claim."""
-        contrib = self.contributions(X)
-        out: FloatArray = contrib.sum(axis=1) + self.intercept_
+        """Log-odds of each claim (the contributions' sum plus the intercept, in one product)."""
+        require_fitted(self, "coef_")
+        cols = _columns(X)
+        weights = self.coef_ / self.scale_
+        out: FloatArray = self._raw(cols, self._numbers(cols)) @ weights + (
+            self.intercept_ - self.mean_ @ weights
+        )
         return out
 
     def predict_proba(self, X: pd.DataFrame | Mapping[str, Any]) -> FloatArray:
@@ -217,25 +221,23 @@ class RiskModel:
         out: FloatArray = per_column @ self.group_matrix_
         return out
 
-    def reasons(
-        self, X: pd.DataFrame | Mapping[str, Any], rows: Sequence[int] | None = None
-    ) -> list[list[dict[str, Any]]]:
-        """Top reasons of each claim (or of ``rows``): ``{"key": catalogue key, "params": {...}}``.
+    def reasons(self, X: pd.DataFrame | Mapping[str, Any]) -> list[list[dict[str, Any]]]:
+        """Top reasons of each claim: ``{"key": catalogue key, "params": {...}}``, the largest first.
 
-        Only groups that raise the score count; the largest first.
+        Only groups that raise the score by more than 0.05 in log-odds count (less barely moves it).
         """
         cols = _columns(X)
         contrib = self.contributions(cols)
-        picked = range(contrib.shape[0]) if rows is None else rows
+        order = np.argsort(-contrib, axis=1, kind="stable")
+        ranked = np.take_along_axis(contrib, order, axis=1)
         names = list(GROUPS)
         out: list[list[dict[str, Any]]] = []
-        for i in picked:
-            order = np.argsort(-contrib[i], kind="stable")
+        for i in range(contrib.shape[0]):
             found: list[dict[str, Any]] = []
-            for g in order:
-                if contrib[i, g] <= 0.05 or len(found) >= self.n_reasons:  # ignore what barely moves it
+            for g, share in zip(order[i].tolist(), ranked[i].tolist(), strict=True):
+                if share <= 0.05 or len(found) >= self.n_reasons:
                     break
-                reason = _reason(names[g], cols, int(i))
+                reason = _reason(names[g], cols, i)
                 if reason is not None:
                     found.append(reason)
             out.append(found)
@@ -254,7 +256,7 @@ class RiskModel:
         dummies = [filled, flags]
         for name in CATEGORIES:
             levels = self.levels_[name]
-            codes = pd.Categorical(cols[name], categories=levels).codes
+            codes = _codes(cols[name], levels)
             onehot = np.zeros((len(codes), len(levels)))
             seen = codes >= 0
             onehot[np.flatnonzero(seen), codes[seen]] = 1.0
@@ -279,8 +281,10 @@ def _columns(X: pd.DataFrame | Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name in INPUTS:
             s = X[name]
-            if name in CATEGORIES:
-                out[name] = s.astype(object).to_numpy()
+            if name in CATEGORIES:  # a Categorical stays one (its codes are mapped per level, not per row)
+                out[name] = (
+                    s.array if isinstance(s.dtype, pd.CategoricalDtype) else s.astype(object).to_numpy()
+                )
             elif name in FLAGS:
                 out[name] = s.astype("boolean").fillna(False).to_numpy(dtype=np.float64)
             else:
@@ -290,6 +294,18 @@ def _columns(X: pd.DataFrame | Mapping[str, Any]) -> dict[str, Any]:
     for name in FLAGS:
         out[name] = np.array([bool(v) if _present(v) else False for v in out[name]], dtype=np.float64)
     return out
+
+
+def _codes(values: Any, levels: list[str]) -> npt.NDArray[np.int64]:
+    """Index of each value in ``levels``, -1 for missing or unseen values."""
+    position = {level: i for i, level in enumerate(levels)}
+    if isinstance(values, pd.Categorical):
+        lookup = np.array([position.get(str(c), -1) for c in values.categories] + [-1], dtype=np.int64)
+        out: npt.NDArray[np.int64] = lookup[values.codes]  # code -1 (missing) picks the trailing -1
+        return out
+    if len(values) <= 64:  # one claim in the review: a dict lookup, not a pandas round trip
+        return np.array([position.get(str(v), -1) if _present(v) else -1 for v in values], dtype=np.int64)
+    return np.asarray(pd.Categorical(values, categories=levels).codes, dtype=np.int64)
 
 
 def _present(value: Any) -> bool:
