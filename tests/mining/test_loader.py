@@ -46,6 +46,7 @@ def test_claims_frame_reads_what_the_services_wrote(session: Session, settings: 
     assert a["claimed_amount"] == Decimal("10500.00") and a["paid_amount"] == Decimal("9000.00")
     assert a["payments_total"] == Decimal("9000.00") and a["payments_count"] == 1
     assert a["decisions_count"] == 1 and a["outcome"] == "approved" and not a["investigated"]
+    assert a["approved_total"] == Decimal("9000.00") and pd.isna(frame.iloc[3]["approved_total"])
     assert a["handling_s"] == 8 * DAY
     assert a["reported_at"] == pd.Timestamp(datetime(2026, 4, 10, 2, tzinfo=UTC))
     assert a["decided_at"] == pd.Timestamp(datetime(2026, 4, 16, 2, tzinfo=UTC))

@@ -150,6 +150,15 @@ def test_each_check_counts_exactly_the_planted_rows() -> None:
     }
 
 
+def test_paid_is_compared_with_every_decision_together() -> None:
+    # reopened: 4,000 approved first, 2,000 more on the supplementary decision, 6,000 paid in all
+    reopened = claim(1, approved_amount=Decimal("2000.00"), paid_amount=Decimal("6000.00"))
+    frame = frame_of([reopened, claim(2, paid_amount=Decimal("6500.00"))])
+    assert DataQuality().fit(frame).report_.issue("paid_over_approved").examples == [1, 2]
+    frame["approved_total"] = [Decimal("6000.00"), Decimal("4500.00")]
+    assert DataQuality().fit(frame).report_.issue("paid_over_approved").examples == [2]
+
+
 def test_checks_without_their_columns_are_skipped() -> None:
     report = DataQuality().fit(PLANTED.drop(columns=["id_number", "paid_at"])).report_
     assert report.skipped == ["duplicate_customer_id", "invalid_id_number", "payment_before_decision"]

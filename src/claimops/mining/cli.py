@@ -95,14 +95,18 @@ def quality(
 
 
 def _quality_table(r: dict[str, Any]) -> str:
-    out = [f"claims checked: {r['n_rows']:,}", "", f"{'check':<44} {'rows':>8} {'share':>8}  examples"]
-    for issue in r["issues"]:
-        examples = ", ".join(map(str, issue["examples"]))
-        out.append(f"{issue['label']:<44} {issue['rows']:>8,} {_pct(issue['share'], 2):>8}  {examples}")
+    rows = [(i["label"], i["rows"], i["share"], ", ".join(map(str, i["examples"]))) for i in r["issues"]]
+    missing = [(m["column"], m["missing"], m["share"], "") for m in r["missing"]]
+    width = max([len("missing values"), *(len(label) for label, *_ in rows + missing)]) + 2
+
+    def block(title: str, lines: list[tuple[str, int, float, str]]) -> list[str]:
+        head = [f"{title:<{width}} {'rows':>9} {'share':>8}  {'examples' if lines is rows else ''}".rstrip()]
+        return head + [f"{a:<{width}} {b:>9,} {_pct(c, 2):>8}  {d}".rstrip() for a, b, c, d in lines]
+
+    out = [f"claims checked: {r['n_rows']:,}", "", *block("check", rows)]
     if r["skipped"]:
         out.append(f"skipped (columns absent): {', '.join(r['skipped'])}")
-    out += ["", f"{'missing values':<44} {'rows':>8} {'share':>8}"]
-    out += [f"{m['column']:<44} {m['missing']:>8,} {_pct(m['share'], 2):>8}" for m in r["missing"]]
+    out += ["", *block("missing values", missing)]
     cleaning = r["cleaning"]
     out += ["", f"cleaning: {cleaning['rows_in']:,} rows in, {cleaning['rows_out']:,} out"]
     out += [f"  {s['label']} ({s['action']}): {s['rows_affected']:,}" for s in cleaning["steps"]]

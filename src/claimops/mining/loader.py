@@ -67,6 +67,7 @@ MONEY_COLUMNS = (
     "claimed_amount",
     "assessed_loss",
     "approved_amount",
+    "approved_total",
     "paid_amount",
     "sum_insured",
     "deductible",
@@ -116,6 +117,8 @@ def claims_select(
             Decision.claim_id.label("claim_id"),
             func.min(Decision.decided_at).label("decided_at"),
             func.count().label("decisions_count"),
+            # a reopened claim's supplementary decision approves an amount on top of the first
+            type_coerce(func.sum(Decision.approved_amount), Money()).label("approved_total"),
         )
         .group_by(Decision.claim_id)
         .subquery("d")
@@ -183,6 +186,7 @@ def claims_select(
         ClaimTiming.investigation_s,
         decisions.c.decided_at,
         func.coalesce(decisions.c.decisions_count, 0).label("decisions_count"),
+        decisions.c.approved_total,
         (investigated.c.claim_id.is_not(None)).label("investigated"),
         func.coalesce(payments.c.payments_count, 0).label("payments_count"),
         payments.c.payments_total,

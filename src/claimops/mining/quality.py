@@ -27,7 +27,15 @@ from claimops.mining.schemas import KEY_COLUMNS, RAW_CLAIMS, require_fitted, val
 BoolArray = npt.NDArray[np.bool_]
 OutlierMethod = Literal["robust_z", "iqr"]
 
-MONEY = ("claimed_amount", "assessed_loss", "approved_amount", "paid_amount", "sum_insured", "deductible")
+MONEY = (
+    "claimed_amount",
+    "assessed_loss",
+    "approved_amount",
+    "approved_total",
+    "paid_amount",
+    "sum_insured",
+    "deductible",
+)
 # check -> category, in report order
 CHECKS: dict[str, str] = {
     "duplicate_claim_id": "duplicate",
@@ -344,10 +352,12 @@ class DataQuality:
             ["paid_amount", "sum_insured"],
             lambda: cny(frame["paid_amount"]) > cny(frame["sum_insured"]),
         )
+        # all decisions together (a reopened claim is paid the first and the supplementary approval)
+        approved = "approved_total" if "approved_total" in has else "approved_amount"
         run(
             "paid_over_approved",
-            ["paid_amount", "approved_amount"],
-            lambda: cny(frame["paid_amount"]) > cny(frame["approved_amount"]),
+            ["paid_amount", approved],
+            lambda: cny(frame["paid_amount"]) > cny(frame[approved]),
         )
         groups = frame[self.group_by] if self.group_by and self.group_by in has else None
         if self.outlier_column in has:

@@ -106,6 +106,7 @@ _OPTIONAL_CLAIM_COLUMNS: dict[str, pa.Column] = {
     "outcome": _opt(IS_TEXT),
     "assessed_loss": _opt(IS_MONEY),
     "approved_amount": _opt(IS_MONEY),
+    "approved_total": _opt(IS_MONEY),
     "paid_amount": _opt(IS_MONEY),
     "effective_from": _opt(IS_DATE),
     "effective_to": _opt(IS_DATE),
