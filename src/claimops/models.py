@@ -7,6 +7,7 @@ from claimops.documents.models import Document
 from claimops.mining.models import MiningModel, MiningResult
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
+from claimops.reporting.indexes import REPORTING_INDEXES
 from claimops.users.models import User
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "MiningResult",
     "Payment",
     "Policy",
+    "REPORTING_INDEXES",
     "User",
 ]

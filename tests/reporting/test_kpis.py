@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from claimops.config import Settings
+from claimops.reporting.kpis import Filters
 from claimops.reporting.periods import parse_period
 from claimops.reporting.summary import jsonable, period_summary
 from factories import kpi_dataset
@@ -77,3 +78,39 @@ def test_decisions_backlog_and_trend(data: dict[str, Any]) -> None:
     assert (trend["2026-02"]["claims"], trend["2026-02"]["paid"]) == (1, 4500.0)
     handlers = {h["username"]: h for h in data["handlers"]}
     assert handlers["handler"]["claims"] == 4  # A, B, C, E accepted by "handler"; D was never accepted
+
+
+def test_filtered_by_line_every_block_narrows(session: Session, settings: Settings) -> None:
+    """line=auto: Q2 has A (paid 9,000, 8 d), D (rejected at intake, 1 d) and E (open); Q1 has F
+    (4,500), 2025-Q2 has H (2,250). Health and property claims (B, C, G) drop out of every figure."""
+    kpi_dataset(session, settings)
+    data = jsonable(period_summary(session, parse_period("2026-Q2"), settings, Filters(line="auto")))
+    assert (data["claims_received"], data["claims_accepted"], data["claims_rejected"]) == (3, 2, 1)
+    assert data["by_line"]["auto"]["count"] == 2 and data["by_line"]["auto"]["count_share"] == 100.0
+    assert data["by_line"]["health"]["count"] == 0 and data["by_line"]["health"]["paid"] == 0.0
+    assert data["paid_total"] == 9000.0 and data["payments_count"] == 1
+    assert data["paid_total_change_pct"] == 100.0  # (9,000 − 4,500) / 4,500
+    assert data["paid_total_yoy_pct"] == 300.0  # (9,000 − 2,250) / 2,250
+    assert data["claims_accepted_change_pct"] == 100.0  # 2 against F alone
+    assert data["claims_completed"] == 2 and data["avg_handling_days"] == 4.5  # (8 + 1) / 2
+    assert data["decisions"] == 1 and data["decisions_by_outcome"] == {"approved": 1}
+    assert data["denial_rate_pct"] == 0.0 and data["top_denial_reasons"] == []
+    assert data["backlog_open"] == 1 and data["backlog_by_age"] == {"0-7": 1, "8-30": 0, "31-90": 0, "90+": 0}
+    assert [(h["username"], h["claims"], h["completed"]) for h in data["handlers"]] == [("handler", 2, 1)]
+    assert data["handlers"][0]["avg_handling_days"] == 8.0  # A only: D was never given to a handler
+    trend = {row["month"]: (row["claims"], row["paid"]) for row in data["trend"]}
+    assert trend["2026-04"] == (1, 9000.0) and trend["2026-06"] == (2, 0.0)
+    assert trend["2026-02"] == (1, 4500.0) and trend["2026-05"] == (0, 0.0)  # B (health) left out
+
+
+def test_a_filter_nothing_matches_gives_zeros_not_errors(session: Session, settings: Settings) -> None:
+    kpi_dataset(session, settings)
+    data = jsonable(period_summary(session, parse_period("2026-Q2"), settings, Filters(region="nowhere")))
+    assert (data["claims_received"], data["paid_total"], data["decisions"], data["backlog_open"]) == (
+        0,
+        0.0,
+        0,
+        0,
+    )
+    assert data["avg_payout"] is None and data["max_payout"] is None and data["avg_handling_days"] is None
+    assert data["handlers"] == [] and sum(row["claims"] for row in data["trend"]) == 0

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from claimops.reporting.api import FiltersDep, PeriodDep
 from claimops.reporting.deck import MEDIA_TYPES, filename, render
-from claimops.web.deps import ActorDep, SessionDep, SettingsDep
+from claimops.web.deps import ActorDep, LangDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -35,13 +35,17 @@ def deck(
     session: SessionDep,
     settings: SettingsDep,
     actor: ActorDep,
-    lang: Annotated[Literal["zh", "en"], Query(description="zh or en")] = "zh",
+    ui_lang: LangDep,
+    lang: Annotated[
+        Literal["zh", "en"] | None, Query(description="zh or en; default: the web UI's language (zh)")
+    ] = None,
     format: Annotated[Literal["pptx", "html", "md"], Query(description="pptx, html or md")] = "pptx",  # noqa: A002
 ) -> Response:
     actor.require("report.read")
-    body = render(session, period, settings, lang=lang, fmt=format, filters=flt)
+    chosen = lang or ui_lang
+    body = render(session, period, settings, lang=chosen, fmt=format, filters=flt)
     return Response(
         body,
         media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": content_disposition(filename(period, lang, format))},
+        headers={"Content-Disposition": content_disposition(filename(period, chosen, format))},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -51,6 +52,16 @@ def dashboard(
         f"/?scope=all&reported_from={chosen.start.isoformat()}&reported_to={chosen.last_day.isoformat()}"
         f"&region={region or ''}&channel={channel or ''}"
     )
+    # The deck is the page as downloaded: same period and filters, in the language the page is in.
+    deck = {
+        "period": chosen.label,
+        "lang": lang,
+        "format": "pptx",
+        "line": line,
+        "region": region,
+        "channel": channel,
+    }
+    deck_url = "/api/v1/reports/deck?" + urlencode({k: v for k, v in deck.items() if v})
     return page(
         request,
         "dashboard.html",
@@ -65,5 +76,6 @@ def dashboard(
         regions=[r for r, _, _ in names.REGIONS],
         channels=[c for c, _ in names.CHANNELS],
         drill=drill,
+        deck_url=deck_url,
         chart_json=json.dumps(data, ensure_ascii=False),
     )
