@@ -1,0 +1,95 @@
+"""A lifecycle's cost is mostly its round trips: each API step stays within a fixed number of statements.
+
+Bounds are what the write path needs (see claims/service.py and claims/queries.py), measured on
+PostgreSQL, which issues more than SQLite (row and policy locks). Before the rework a lifecycle took 82.
+The automated review may add one statement (the risk model lookup) to report and start_review.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+
+from api_helpers import Api
+from factories import claim_json
+
+BOUNDS = {"report": 12, "accept": 7, "start_review": 10, "decide": 10, "payments": 10, "read": 6}
+
+
+@pytest.fixture
+def api(client: TestClient, tokens: dict[str, dict[str, str]]) -> Api:
+    return Api(client, tokens)
+
+
+@pytest.fixture
+def statements(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if not statement.startswith("BEGIN"):  # SQLite's explicit BEGIN IMMEDIATE; psycopg's is implicit
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_each_step_of_a_lifecycle_stays_within_its_statement_budget(
+    api: Api, statements: list[str], backend: str
+) -> None:
+    # SQLite inserts decide's two events one by one; PostgreSQL in one multi-row INSERT ... RETURNING
+    bounds = {**BOUNDS, "decide": 11} if backend == "sqlite" else BOUNDS
+    p = api.policy()
+    per_step: Counter[str] = Counter()
+
+    def step(name: str, response: Any, status: int = 200) -> dict[str, Any]:
+        per_step[name] = len(statements)
+        statements.clear()
+        return api.ok(response, status)
+
+    statements.clear()
+    body = claim_json(p["policy_number"], claimed_amount="1200.00")
+    number = step("report", api.post("handler", "/claims", json=body), 201)["claim_number"]
+    step("accept", api.post("handler", f"/claims/{number}/accept", json={}))
+    step("start_review", api.post("reviewer", f"/claims/{number}/start_review", json={}))
+    decided = step(
+        "decide",
+        api.post(
+            "reviewer",
+            f"/claims/{number}/decide",
+            json={"outcome": "approved", "assessed_loss": "1200.00", "payment_method": "bank_transfer"},
+        ),
+    )
+    paid = step(
+        "payments",
+        api.post(
+            "finance",
+            f"/claims/{number}/payments",
+            json={"method": "bank_transfer", "payee": {"name": "张三"}},
+            headers={"Idempotency-Key": f"count-{number}"},
+        ),
+        201,
+    )
+    final = step("read", api.get("handler", f"/claims/{number}"))
+
+    # the work was done: every event appended, decided by the reviewer, paid once
+    assert decided["status"] == "payment_pending" and decided["decision"]["decided_by"] == "reviewer"
+    assert paid["amount"] == "630.00"  # (1,200 − 500 deductible) × 0.9
+    assert [e["to_status"] for e in final["events"]] == [
+        "reported",
+        "accepted",
+        "under_review",
+        "decided",
+        "payment_pending",
+        "paid",
+    ]
+    assert len(final["payments"]) == 1 and final["timing"]["handling_days"] is not None
+    over = {name: (n, bounds[name]) for name, n in per_step.items() if n > bounds[name]}
+    assert not over, f"statements over budget (used, allowed): {over}"
