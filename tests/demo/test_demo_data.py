@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
@@ -205,3 +207,48 @@ def test_items_built_ahead_arrive_in_order_and_errors_reach_the_consumer() -> No
         if item == 3:
             break
     assert threading.active_count() == before
+
+
+@given(
+    assessed=st.integers(0, 10**11),
+    deductible=st.integers(0, 10**8),
+    bp=st.integers(0, 10_000),
+    sum_insured=st.integers(0, 10**11),
+    paid=st.integers(0, 10**11),
+)
+def test_integer_cent_payable_is_the_settlement_rule(
+    assessed: int, deductible: int, bp: int, sum_insured: int, paid: int
+) -> None:
+    """The loader checks every decision with this form (and `settle` itself for a sample above
+    SETTLE_EACH decisions): it must be `settlement.payable` exactly."""
+    got = bulk.payable_cents(*(np.array([v]) for v in (assessed, deductible, bp, sum_insured, paid)))
+    terms = PolicyTerms(
+        END, END, Decimal(sum_insured).scaleb(-2), Decimal(deductible).scaleb(-2),
+        Decimal(bp).scaleb(-4), Decimal(paid).scaleb(-2),
+    )  # fmt: skip
+    want = payable(Decimal(assessed).scaleb(-2), terms)
+    assert (Decimal(int(got[0][0])).scaleb(-2), Decimal(int(got[1][0])).scaleb(-2)) == want
+
+
+@pytest.mark.parametrize("sampled", [False, True], ids=["each-decision", "sampled"])
+def test_check_refuses_a_wrong_amount_or_reason(sampled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if sampled:  # the 1M path: integer cents for all, settle for the special ones and a sample
+        monkeypatch.setattr(bulk, "SETTLE_EACH", 0)
+        monkeypatch.setattr(bulk, "SETTLE_SAMPLE", 10)
+    data = generate(1500, 4, END)
+    bulk.check(data)
+    dec = data.decisions
+    paid = np.flatnonzero(dec["outcome"] != g.DENIED)  # checked before the payments are
+    wrong = generate(1500, 4, END)
+    wrong.decisions["approved"][paid[0]] += 1
+    with pytest.raises(ValidationFailed, match="approved amount is not the payable amount"):
+        bulk.check(wrong)
+    # a partial decision that lost its reason: only `settle` sees this (and refuses it)
+    partial = np.flatnonzero(
+        (dec["outcome"] == g.PARTIAL) & (dec["reasons"][:, 1] < 0) & (dec["reasons"][:, 0] >= 0)
+    )
+    assert len(partial) > 0
+    other = generate(1500, 4, END)
+    other.decisions["reasons"][partial[0], 0] = -1
+    with pytest.raises(ValidationFailed, match="a partial approval needs at least one reason code"):
+        bulk.check(other)

@@ -56,7 +56,7 @@ from claimops.users.security import hash_password
 
 Arr = g.Arr
 Cols = g.Cols
-CHUNK = 50_000  # claims per write batch
+CHUNK = 25_000  # claims per write batch: two in memory at once on SQLite (one built ahead)
 COPY_ROWS = 100_000  # rows per block of COPY text built at once
 SQLITE_ROWS = 32  # rows per INSERT statement on SQLite (32 x 22 columns: far below its 32,766 variables)
 SETTLE_EACH = 300_000  # up to this many decisions, every one goes through settlement.settle
@@ -384,10 +384,9 @@ def _check_settlement(data: g.DemoData) -> None:
     pol = c["policy"][dec["claim"]]
     inc = c["incident_date"][dec["claim"]]
     in_force = (p["effective_from"][pol] <= inc) & (inc <= p["effective_to"][pol])
-    # settlement.payable in integer cents: (max(loss - deductible, 0) * (1 - rate)), half up, limited
-    net = np.maximum(dec["assessed"] - p["deductible"][pol], 0)
-    gross = (net * (10_000 - p["coinsurance_bp"][pol]) + 5_000) // 10_000
-    payable = np.minimum(gross, np.maximum(p["sum_insured"][pol] - before, 0))
+    payable, gross = payable_cents(
+        dec["assessed"], p["deductible"][pol], p["coinsurance_bp"][pol], p["sum_insured"][pol], before
+    )
     pays = dec["outcome"] != g.DENIED
     _fail(data, pays & ~in_force, dec["claim"], "paid outside the policy period")
     _fail(
@@ -404,6 +403,16 @@ def _check_settlement(data: g.DemoData) -> None:
         rows = np.sort(np.r_[np.flatnonzero(special), sample])
     for lo in range(0, len(rows), 100_000):  # in slices: Python values for a million rows are large
         _settle(data, rows[lo : lo + 100_000], before)
+
+
+def payable_cents(
+    assessed: Arr, deductible: Arr, coinsurance_bp: Arr, sum_insured: Arr, paid: Arr
+) -> tuple[Arr, Arr]:
+    """`settlement.payable` in integer cents, for arrays: (payable, gross before the limit).
+    max(loss - deductible, 0) x (1 - rate), half up, then limited to what the policy has left."""
+    net = np.maximum(assessed - deductible, 0)
+    gross = (net * (10_000 - coinsurance_bp) + 5_000) // 10_000
+    return np.minimum(gross, np.maximum(sum_insured - paid, 0)), gross
 
 
 def _settle(data: g.DemoData, rows: Arr, before: Arr) -> None:
