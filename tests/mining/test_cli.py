@@ -137,3 +137,25 @@ def test_csv_with_wrong_columns_or_values_is_refused(tmp_path: Path) -> None:
     )
     assert "bad.csv: column claimed_amount: " in one_line_error(run("quality", "--csv", str(bad)))
     assert "cannot read as CSV" in one_line_error(run("quality", "--csv", str(tmp_path / "absent.csv")))
+
+
+def test_mine_refresh_stores_the_runs_the_pages_read(database: Engine) -> None:
+    from claimops.mining.models import MiningResult
+
+    assert one_line_error(run("refresh", "--kind", "horoscope")).startswith(
+        "error: unknown analysis horoscope"
+    )
+    empty = run("refresh", "--kind", "reserves")
+    assert empty.exit_code == 2 and "not_enough_data" in empty.stdout  # stored, with the reason
+
+    seed_database(database, claims=CLAIMS, seed=5, end=date(2026, 6, 30))
+    done = run("refresh", "--kind", "quality", "--kind", "reserves", "--by", "analyst")
+    assert done.exit_code == 0, done.stderr
+    assert [line.split()[:2] for line in done.stdout.splitlines()] == [["quality", "ok"], ["reserves", "ok"]]
+    with database.connect() as conn:
+        rows = conn.execute(select(MiningResult.kind, MiningResult.status, MiningResult.created_by)).all()
+    assert sorted(rows) == [
+        ("quality", "ok", "analyst"),
+        ("reserves", "not_enough_data", "cli"),
+        ("reserves", "ok", "analyst"),
+    ]

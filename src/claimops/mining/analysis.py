@@ -83,6 +83,20 @@ def _clean_table(frame: pd.DataFrame, what: str) -> tuple[FeatureTable, Cleaning
     return build_features(cleaned), pipeline
 
 
+def feature_table(
+    bind: Source,
+    what: str = "rules",
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    lines: Sequence[str] | None = None,
+) -> FeatureTable:
+    """The selected claims cleaned with the standard steps and turned into features, once for several
+    analyses (``NOT_ENOUGH_DATA`` below ``MIN_CLAIMS[what]``)."""
+    table, _ = _clean_table(_claims(bind, since=since, until=until, lines=lines), what)
+    return table
+
+
 # --- data quality ---------------------------------------------------------------------------------------
 
 
@@ -344,6 +358,32 @@ def _segment_sentence(item: dict[str, Any], lang: str) -> str:
     return t("mining.segment.separator", lang).join(parts)
 
 
+def fit_segments(
+    kind: str,
+    table: FeatureTable,
+    *,
+    k: int | None = None,
+    k_range: tuple[int, int] = (2, 8),
+    sample_size: int = 2_000,
+    projection_size: int = 2_000,
+    random_state: int = 0,
+) -> tuple[Segmenter, int]:
+    """Fit the claim or customer segmenter on a feature table; returns it and the rows it segmented
+    (describe it in any language with :func:`segments_summary`)."""
+    rows = customer_table(table) if kind == "customers" else table.frame()
+    _enough(len(rows), "segments")
+    estimator = CustomerSegments if kind == "customers" else ClaimSegments
+    model = estimator(
+        k=k,
+        k_range=k_range,
+        sample_size=sample_size,
+        projection_size=projection_size,
+        n_init=4,  # per k on the sample; the chosen k is refitted on all rows
+        random_state=random_state,
+    ).fit(rows)
+    return model, len(rows)
+
+
 def _segments(
     kind: str,
     bind: Source,
@@ -358,19 +398,17 @@ def _segments(
     until: date | None,
     lines: Sequence[str] | None,
 ) -> dict[str, Any]:
-    table, _ = _clean_table(_claims(bind, since=since, until=until, lines=lines), "segments")
-    rows = customer_table(table) if kind == "customers" else table.frame()
-    _enough(len(rows), "segments")
-    estimator = CustomerSegments if kind == "customers" else ClaimSegments
-    model = estimator(
+    table = feature_table(bind, "segments", since=since, until=until, lines=lines)
+    model, n_rows = fit_segments(
+        kind,
+        table,
         k=k,
         k_range=k_range,
         sample_size=sample_size,
         projection_size=projection_size,
-        n_init=4,  # per k on the sample; the chosen k is refitted on all rows
         random_state=random_state,
-    ).fit(rows)
-    return segments_summary(model, kind, len(rows), lang)
+    )
+    return segments_summary(model, kind, n_rows, lang)
 
 
 def claim_segments(

@@ -1,4 +1,4 @@
-"""`claimops mine quality|rules|segments`: data quality, association rules and segments of the claims.
+"""`claimops mine quality|rules|segments|refresh`: data quality, association rules, segments; stored runs.
 
 Each command reads the configured database through :mod:`claimops.mining.analysis` (the connection is
 held only while the claims are read), prints a readable table or, with ``--format json``, the service's
@@ -222,3 +222,27 @@ def _segments_table(r: dict[str, Any]) -> str:
         traits = ", ".join(f"{t['feature']} {t['z']:+.2f} sd" for t in seg["traits"])
         out.append(f"    traits: {traits}")
     return "\n".join(out)
+
+
+@app.command()
+def refresh(
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="quality, rules, segments, forecast, reserves (repeatable)"),
+    ] = None,
+    by: Annotated[str, typer.Option(help="recorded with each stored run")] = "cli",
+) -> None:
+    """Compute and store the analyses that the /mining pages and the deck show."""
+    from claimops.clock import local_date, utcnow
+    from claimops.db import get_engine
+    from claimops.mining.refresh import refresh as run
+
+    try:
+        stored = run(get_engine(), created_by=by, today=local_date(utcnow()), kinds=kind or None)
+    except ClaimopsError as exc:
+        _fail(exc.message)
+    for row in stored:
+        note = f" — {row.message}" if row.message else ""
+        typer.echo(f"{row.kind:<9} {row.status:<16} {row.n_rows:>10,} rows {row.seconds:>7.1f} s{note}")
+    if all(row.status != "ok" for row in stored):
+        raise typer.Exit(2)

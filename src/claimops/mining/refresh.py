@@ -25,6 +25,7 @@ from claimops.errors import ValidationFailed
 from claimops.i18n import LANGUAGES
 from claimops.mining import analysis, book
 from claimops.mining.forecast import forecast_frames, load_frames
+from claimops.mining.loader import load_claims
 from claimops.mining.models import MiningResult
 from claimops.mining.reserving import ChainLadder
 from claimops.mining.results import save_result
@@ -117,36 +118,36 @@ def _dated(conn: Connection, outcome: Outcome) -> Outcome:
 
 def quality(conn: Connection, today: date) -> Outcome:
     """The data-quality report and the standard cleaning, over every claim."""
-    by_lang = {lang: analysis.quality_summary(conn, lang=lang) for lang in LANGUAGES}
-    if not by_lang["zh"]["n_rows"]:
+    frame = load_claims(conn, id_number=True)
+    if frame.empty:
         raise ValidationFailed("there are no claims to check yet", code="NOT_ENOUGH_DATA")
-    return _dated(conn, Outcome(payload=by_lang, n_rows=by_lang["zh"]["n_rows"]))
+    by_lang = {lang: analysis.quality_summary(frame, lang=lang) for lang in LANGUAGES}
+    return _dated(conn, Outcome(payload=by_lang, n_rows=len(frame)))
 
 
 def rules(conn: Connection, today: date, *, limit: int = 10) -> Outcome:
     """Association rules towards each risk outcome the data holds, ranked by lift."""
+    table = analysis.feature_table(load_claims(conn), "rules")
     targets: dict[str, Any] = {}
-    n_claims = 0
     for target in RULE_TARGETS:
         try:
-            by_lang = {lang: analysis.top_rules(conn, target, lang, limit) for lang in LANGUAGES}
-        except ValidationFailed as exc:
-            if exc.code == "NOT_ENOUGH_DATA":
-                raise
+            targets[target] = {
+                lang: analysis.rules_for_table(table, target, lang=lang, limit=limit) for lang in LANGUAGES
+            }
+        except ValidationFailed as exc:  # e.g. fraud without the demo's ground truth
             targets[target] = {"error": {"code": exc.code, "message": exc.message}}
-            continue
-        targets[target] = by_lang
-        n_claims = by_lang["zh"]["n_claims"]
-    return _dated(conn, Outcome(payload={"targets": targets}, n_rows=n_claims, params={"limit": limit}))
+    outcome = Outcome(payload={"targets": targets}, n_rows=len(table.features), params={"limit": limit})
+    return _dated(conn, outcome)
 
 
 def segments(conn: Connection, today: date) -> Outcome:
-    """Segments of claims and of customers, k chosen by silhouette."""
-    payload = {
-        kind: {lang: fit(conn, lang=lang) for lang in LANGUAGES}
-        for kind, fit in (("claims", analysis.claim_segments), ("customers", analysis.customer_segments))
-    }
-    return _dated(conn, Outcome(payload=payload, n_rows=payload["claims"]["zh"]["n_rows"]))
+    """Segments of claims and of customers (k by silhouette): fitted once, described in each language."""
+    table = analysis.feature_table(load_claims(conn), "segments")
+    payload = {}
+    for kind in ("claims", "customers"):
+        model, n_rows = analysis.fit_segments(kind, table)
+        payload[kind] = {lang: analysis.segments_summary(model, kind, n_rows, lang) for lang in LANGUAGES}
+    return _dated(conn, Outcome(payload=payload, n_rows=len(table.features)))
 
 
 ANALYSES: dict[str, Analysis] = {
