@@ -31,7 +31,7 @@ from typing import Any
 
 import duckdb
 import psycopg
-from bench_data import best, postgres_url, sqlite_url
+from bench_data import best, cpu_best, postgres_url, sqlite_url
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
@@ -332,7 +332,8 @@ def main() -> None:
     with psycopg.connect(pg.replace("postgresql+psycopg", "postgresql")) as conn:
         pg_version = conn.execute("SHOW server_version").fetchone()
     print(
-        f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f}; machine: {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}, "
         f"PostgreSQL {pg_version[0] if pg_version else '?'}, DuckDB {duckdb.__version__}; "
         f"{args.claims:,} claims, {period.label}, best of {args.repeat}"
@@ -341,6 +342,7 @@ def main() -> None:
     con = duck_connect(parquet)
     expected = jsonable(duck_summary(con, period, settings))
     duck_warm, _ = best(args.repeat, lambda: duck_summary(con, period, settings))
+    duck_cpu = cpu_best(args.repeat, lambda: duck_summary(con, period, settings))
 
     def duck_cold() -> Any:
         evict(parquet_files)
@@ -351,7 +353,10 @@ def main() -> None:
             fresh.close()
 
     duck_cold_s, _ = best(args.repeat, duck_cold)
-    print(f"DuckDB over Parquet: warm {duck_warm * 1000:7.0f} ms   cold {duck_cold_s * 1000:7.0f} ms")
+    print(
+        f"DuckDB over Parquet: warm {duck_warm * 1000:7.0f} ms   cold {duck_cold_s * 1000:7.0f} ms   "
+        f"CPU (all threads) warm {duck_cpu * 1000:7.0f} ms"
+    )
 
     failed = False
     for name, url in urls.items():
@@ -360,6 +365,9 @@ def main() -> None:
             session.execute(text("SELECT 1"))
             got = jsonable(period_summary(session, period, settings))
             warm, _ = best(args.repeat, lambda session=session: period_summary(session, period, settings))
+            cpu = cpu_best(
+                args.repeat, lambda session=session: period_summary(session, period, settings), session
+            )
         engine.dispose()
         files = database_files(url)
 
@@ -379,6 +387,7 @@ def main() -> None:
             f"{name:<11} warm {warm * 1000:7.0f} ms ({warm / duck_warm:5.1f}× DuckDB)   "
             f"cold {cold_s * 1000:7.0f} ms ({cold_s / duck_cold_s:5.1f}× DuckDB)   "
             f"figures {'agree with DuckDB' if not diff else 'DIFFER from DuckDB'}"
+            + f"   CPU warm {cpu * 1000:7.0f} ms ({cpu / duck_cpu:5.1f}× DuckDB)"
         )
         for line in diff[:20]:
             print(f"    {line}")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy import Index
 
-from claimops.claims.models import Claim, ClaimTiming, Decision
+from claimops.claims.models import Claim, ClaimEvent, ClaimTiming, Decision
 from claimops.payments.models import Payment
 
 t = ClaimTiming
+REQUEST_DOCUMENTS = "request_documents"
 
 REPORTING_INDEXES = (
     # claims by report date: counts by line and status, workload by handler
@@ -26,8 +27,8 @@ REPORTING_INDEXES = (
     ),
     # a payment's line, without reading the claim row
     Index("ix_claims_id_line", Claim.id, Claim.line),
-    # amounts by payment date
-    Index("ix_payments_paid_claim_amount", Payment.paid_at, Payment.claim_id, Payment.amount),
+    # amounts by payment date (the method for the deck's direct payments)
+    Index("ix_payments_paid_cover", Payment.paid_at, Payment.claim_id, Payment.amount, Payment.method),
     # timings by completion date; the backlog: claims open (completed_at NULL) or completed after a date
     Index(
         "ix_claim_timings_completed_cover",
@@ -50,4 +51,11 @@ REPORTING_INDEXES = (
     ),
     # decisions by decision date: outcome and straight-through (and which ones to read reasons of)
     Index("ix_decisions_decided_outcome_by", Decision.decided_at, Decision.outcome, Decision.decided_by),
+    # the deck: which claims were asked for more documents (a few per cent of all events)
+    Index(
+        "ix_claim_events_requested_documents",
+        ClaimEvent.claim_id,
+        sqlite_where=ClaimEvent.action == REQUEST_DOCUMENTS,
+        postgresql_where=ClaimEvent.action == REQUEST_DOCUMENTS,
+    ),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from claimops.claims.models import Claim, ClaimEvent
@@ -18,6 +18,7 @@ from claimops.documents.models import Document
 from claimops.money import money_or_zero
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
+from claimops.reporting.indexes import REQUEST_DOCUMENTS
 from claimops.reporting.kpis import Filters
 from claimops.reporting.periods import Period
 
@@ -71,14 +72,17 @@ def facts(session: Session, period: Period, flt: Filters | None = None) -> Facts
     ).one()
     requested = session.scalar(
         select(func.count(func.distinct(ClaimEvent.claim_id))).where(
-            ClaimEvent.action == "request_documents", ClaimEvent.claim_id.in_(in_period.scalar_subquery())
+            # inline, not a bound parameter: only then may SQLite use the partial index on this action
+            ClaimEvent.action == literal(REQUEST_DOCUMENTS, literal_execute=True),
+            ClaimEvent.claim_id.in_(in_period.scalar_subquery()),
         )
     )
     direct_n, direct_sum = session.execute(
-        flt.apply(
-            select(func.count(Payment.id), func.sum(Payment.amount))
-            .join(Claim, Claim.id == Payment.claim_id)
-            .where(Payment.paid_at >= start, Payment.paid_at < end, Payment.method == DIRECT)
+        flt.narrow(
+            select(func.count(), func.sum(Payment.amount)).where(
+                Payment.paid_at >= start, Payment.paid_at < end, Payment.method == DIRECT
+            ),
+            Payment.claim_id,
         )
     ).one()
     return Facts(
