@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ScalarSelect, Select, exists, func, or_, select, true
@@ -19,6 +18,7 @@ from claimops.documents.models import Document
 from claimops.money import money_or_zero
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
+from claimops.policies.service import terms_with
 from claimops.users.roles import Role
 
 S = Status
@@ -125,17 +125,6 @@ def paid_on_policy(policy_id: int) -> ScalarSelect[Any]:
     return total
 
 
-def terms_of(policy: Policy, paid: Decimal | None) -> PolicyTerms:
-    return PolicyTerms(
-        effective_from=policy.effective_from,
-        effective_to=policy.effective_to,
-        sum_insured=policy.sum_insured,
-        deductible=policy.deductible,
-        coinsurance_rate=policy.coinsurance_rate,
-        paid_to_date=money_or_zero(paid),
-    )
-
-
 @dataclass(frozen=True)
 class ReviewFacts:
     terms: PolicyTerms
@@ -180,7 +169,7 @@ def review_facts(session: Session, claim: Claim) -> ReviewFacts:
     rows = session.execute(select(counts, docs.c.doc_type).select_from(counts.outerjoin(docs, true()))).all()
     first = rows[0]
     return ReviewFacts(
-        terms=terms_of(claim.policy, first.paid),
+        terms=terms_with(claim.policy, money_or_zero(first.paid)),
         same_incident=first.same_incident,
         last_year=first.last_year,
         has_findings=bool(first.has_findings),
@@ -216,5 +205,7 @@ def decision_facts(session: Session, claim: Claim) -> DecisionFacts:
         )
     ).one()
     return DecisionFacts(
-        terms=terms_of(claim.policy, row.paid), blocking_findings=row.blocking, current_decisions=row.current
+        terms=terms_with(claim.policy, money_or_zero(row.paid)),
+        blocking_findings=row.blocking,
+        current_decisions=row.current,
     )

@@ -62,11 +62,16 @@ def paid_to_date(*, session: Session, policy_id: int) -> Decimal:
 
 
 def policy_terms(*, session: Session, policy: Policy) -> PolicyTerms:
+    return terms_with(policy, paid_to_date(session=session, policy_id=policy.id))
+
+
+def terms_with(policy: Policy, paid: Decimal) -> PolicyTerms:
+    """The policy's terms with a paid-to-date the caller has already read."""
     return PolicyTerms(
         effective_from=policy.effective_from,
         effective_to=policy.effective_to,
         sum_insured=policy.sum_insured,
         deductible=policy.deductible,
         coinsurance_rate=policy.coinsurance_rate,
-        paid_to_date=paid_to_date(session=session, policy_id=policy.id),
+        paid_to_date=paid,
     )
