@@ -49,7 +49,6 @@ def upgrade() -> None:
             postgresql_where=CURRENT_WHERE,
         )
 
-
     op.create_table(
         "mining_results",
         sa.Column("id", sa.Integer(), nullable=False),
