@@ -27,6 +27,14 @@ def test_dashboard_shows_the_period_and_links_to_the_claims(client: TestClient) 
     assert client.get("/dashboard", follow_redirects=False).headers["location"] == "/login"
 
 
+def test_the_dashboard_is_for_roles_that_read_reports(client: TestClient) -> None:
+    client.cookies.clear()
+    client.post("/login", data={"username": "handler", "password": PASSWORD}, follow_redirects=False)
+    page = client.get("/dashboard", params={"period": "2026-Q3"})
+    assert page.status_code == 403 and "经营看板" not in page.text and "alert error" in page.text
+    client.cookies.clear()
+
+
 def _deck_text(body: bytes) -> str:
     deck = Presentation(BytesIO(body))
     return "\n".join(

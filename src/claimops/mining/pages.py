@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from claimops.claims.lines import LINES
 from claimops.clock import local_date, utcnow
 from claimops.config import Settings
-from claimops.errors import ClaimopsError, Forbidden
+from claimops.errors import ClaimopsError
 from claimops.i18n import t
 from claimops.mining import jobs
 from claimops.mining import refresh as analyses
@@ -27,9 +27,8 @@ from claimops.mining.metric_labels import shown_metrics
 from claimops.mining.models import MiningModel
 from claimops.mining.results import latest
 from claimops.users.models import User
-from claimops.users.roles import can
 from claimops.web.deps import LangDep, SessionDep, SettingsDep
-from claimops.web.pages import PageUser, check_csrf, error_text, page
+from claimops.web.pages import PageUser, check_csrf, denied, error_text, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,9 +49,7 @@ class View:
 
     def denied(self, permission: str) -> Response | None:
         """The error page when the user's role lacks `permission`."""
-        if can(self.user.role, permission):
-            return None
-        return self.error(Forbidden("your role may not do this"))
+        return denied(self.request, self.user, self.settings, self.lang, permission)
 
     def error(self, exc: ClaimopsError) -> Response:
         message = error_text(exc, self.lang)

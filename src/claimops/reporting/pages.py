@@ -17,7 +17,7 @@ from claimops.reporting import kpis
 from claimops.reporting.periods import Period, parse_period
 from claimops.reporting.summary import jsonable, period_summary
 from claimops.web.deps import LangDep, SessionDep, SettingsDep
-from claimops.web.pages import PageUser, error_text, page
+from claimops.web.pages import PageUser, denied, error_text, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,6 +40,8 @@ def dashboard(
     region: str | None = None,
     channel: str | None = None,
 ) -> Response:
+    if refused := denied(request, user, settings, lang, "report.read"):
+        return refused
     label = period or _default_period(date.today())
     error = None
     try:

@@ -158,6 +158,14 @@ def page(
     return response
 
 
+def denied(request: Request, user: User, settings: Settings, lang: str, permission: str) -> Response | None:
+    """The error page (403) when the user's role lacks `permission`; None when it may go on."""
+    if can(user.role, permission):
+        return None
+    message = error_text(Forbidden("your role may not see this page"), lang)
+    return page(request, "error.html", lang, user, settings, error=message, status_code=403)
+
+
 def _input_error(err: Any, lang: str) -> str:
     loc = ".".join(str(p) for p in err.get("loc", ()))
     label_key = FIELD_LABELS.get(loc, f"web.field.{loc}")
