@@ -44,6 +44,28 @@ from claimops.mining.segments import ClaimSegments, CustomerSegments, Segmenter,
 Source: TypeAlias = Engine | Connection | Session | pd.DataFrame
 TARGETS = ("denied", "fraud", "large_loss", "investigated", "dispute")
 MIN_CLAIMS = {"rules": 50, "segments": 20}
+# Filled as a claim moves through its stages (or only for some claims, e.g. investigated ones).
+STAGE_COLUMNS = frozenset(
+    {
+        "accepted_at",
+        "decided_at",
+        "paid_at",
+        "completed_at",
+        "outcome",
+        "assessed_loss",
+        "approved_amount",
+        "approved_total",
+        "paid_amount",
+        "payments_total",
+        "acceptance_s",
+        "investigation_s",
+        "review_s",
+        "payment_s",
+        "handling_s",
+        "provider_id",
+    }
+)
+GROUND_TRUTH = frozenset({"fraud", "fraud_pattern"})  # the demo's answer key, not data to check
 
 
 def _number(value: Any) -> float | None:
@@ -114,8 +136,10 @@ def quality_summary(
     -------
     dict
         ``n_rows`` (int); ``missing``: list of ``{column, missing, share}`` for columns with missing
-        values, most first; ``issues``: list of ``{check, category, label, rows, share, examples}`` (one
-        per check run, ``examples`` are claim ids); ``skipped``: checks that could not run;
+        values, most first, leaving out ``not_yet`` (the same for columns that fill as claims move
+        through their stages, e.g. ``decided_at``) and the demo's ground truth; ``issues``: list of
+        ``{check, category, label, rows, share, examples}`` (one per check run, ``examples`` are claim
+        ids); ``skipped``: checks that could not run;
         ``outlier_bounds``: list of ``{group, low, high, n}`` (CNY, per line); ``cleaning``:
         ``{rows_in, rows_out, steps: [{name, action, label, reason, rows_affected, rows_before,
         rows_after}]}``. An empty selection gives zeros and empty lists.
@@ -123,7 +147,10 @@ def quality_summary(
     lang = normalize_lang(lang)
     frame = _claims(bind, since=since, until=until, lines=lines, id_number=True)
     report = DataQuality().fit(frame).report_.to_dict(lang)
-    report["missing"] = [row for row in report["missing"] if row["missing"] > 0]
+    gaps = [row for row in report["missing"] if row["missing"] > 0 and row["column"] not in GROUND_TRUTH]
+    # A claim not yet decided has no decision date: that is its stage, not a gap in the data.
+    report["missing"] = [row for row in gaps if row["column"] not in STAGE_COLUMNS]
+    report["not_yet"] = [row for row in gaps if row["column"] in STAGE_COLUMNS]
     for bound in report["outlier_bounds"]:
         bound["low"], bound["high"] = _number(bound["low"]), _number(bound["high"])
     pipeline = CleaningPipeline()
