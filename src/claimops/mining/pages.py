@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claimops.claims.lines import LINES
@@ -24,7 +23,7 @@ from claimops.i18n import t
 from claimops.mining import jobs
 from claimops.mining import refresh as analyses
 from claimops.mining.metric_labels import shown_metrics
-from claimops.mining.models import MiningModel
+from claimops.mining.models import MiningModel, MiningResult
 from claimops.mining.results import latest
 from claimops.users.models import User
 from claimops.web.deps import LangDep, SessionDep, SettingsDep
@@ -57,22 +56,8 @@ class View:
             self.request, "error.html", self.lang, self.user, self.settings, error=message, status_code=403
         )
 
-    def stored(self, kind: str) -> dict[str, Any] | None:
-        row = latest(self.session, kind)
-        if row is None:
-            return None
-        return {
-            "status": row.status,
-            "message": row.message,
-            "created_at": row.created_at,
-            "created_by": row.created_by,
-            "data_from": row.data_from,
-            "data_to": row.data_to,
-            "n_rows": row.n_rows,
-            "seconds": row.seconds,
-            "params": row.params,
-            "payload": row.payload if row.status == "ok" else {},
-        }
+    def stored(self, kind: str) -> MiningResult | None:
+        return latest(self.session, kind)
 
     def render(self, name: str, tab: str, **extra: Any) -> Response:
         return page(self.request, name, self.lang, self.user, self.settings, tab=tab, tabs=TABS, **extra)
@@ -87,9 +72,9 @@ def _view(
 ViewDep = Annotated[View, Depends(_view)]
 
 
-def _payload(run: dict[str, Any] | None) -> dict[str, Any]:
+def _payload(run: MiningResult | None) -> dict[str, Any]:
     """A stored run's payload; empty when there is none or it did not succeed."""
-    return run["payload"] if run else {}
+    return run.payload if run is not None and run.status == "ok" else {}
 
 
 def _line(value: str | None) -> str:
@@ -117,37 +102,29 @@ def _notice(done: str, lang: str) -> str:
     return t(f"web.mining.{done}_started", lang) if done in ("refresh", "train") else ""
 
 
-def _run_refresh(engine: Engine, username: str, today: date) -> None:
-    analyses.refresh(engine, created_by=username, today=today)
-
-
-def _run_training(engine: Engine, settings: Settings, username: str) -> None:
-    jobs.train_models(engine, settings, trained_by=username)
+async def _start(v: View, background: BackgroundTasks, done: str, job: Any, **kwargs: Any) -> Response:
+    """Run `job` after the response, with its own short transactions (it takes seconds to minutes)."""
+    try:
+        check_csrf(v.request, await v.request.form(), v.settings)
+    except ClaimopsError as exc:
+        return v.error(exc)
+    if denied := v.denied("mining.run"):
+        return denied
+    background.add_task(job, v.request.app.state.engine, **kwargs)
+    return RedirectResponse(f"/mining?done={done}", status_code=303)
 
 
 @router.post("/mining/refresh")
 async def refresh_all(v: ViewDep, background: BackgroundTasks) -> Response:
-    try:
-        check_csrf(v.request, await v.request.form(), v.settings)
-    except ClaimopsError as exc:
-        return v.error(exc)
-    if denied := v.denied("mining.run"):
-        return denied
-    # after the response, with its own short transactions: the analyses take seconds to minutes
-    background.add_task(_run_refresh, v.request.app.state.engine, v.user.username, local_date(utcnow()))
-    return RedirectResponse("/mining?done=refresh", status_code=303)
+    today = local_date(utcnow())
+    return await _start(v, background, "refresh", analyses.refresh, created_by=v.user.username, today=today)
 
 
 @router.post("/mining/train")
 async def train_all(v: ViewDep, background: BackgroundTasks) -> Response:
-    try:
-        check_csrf(v.request, await v.request.form(), v.settings)
-    except ClaimopsError as exc:
-        return v.error(exc)
-    if denied := v.denied("mining.run"):
-        return denied
-    background.add_task(_run_training, v.request.app.state.engine, v.settings, v.user.username)
-    return RedirectResponse("/mining?done=train", status_code=303)
+    return await _start(
+        v, background, "train", jobs.train_models, settings=v.settings, trained_by=v.user.username
+    )
 
 
 @router.get("/mining/rules", response_class=HTMLResponse)
