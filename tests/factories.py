@@ -242,3 +242,23 @@ def synthetic_claims(n: int, seed: int = 0, fraud_share: float = 0.05) -> Any:
         }
     )
     return frame
+
+
+def allow_ledger_writes(conn: Any) -> None:
+    """As an attacker with database access would: lift the append-only triggers of claim_events, in
+    the current transaction only (a rolled-back test transaction restores them)."""
+    from sqlalchemy import text
+
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE claim_events DISABLE TRIGGER USER"))
+    else:
+        conn.execute(text("DROP TRIGGER claim_events_no_update"))
+        conn.execute(text("DROP TRIGGER claim_events_no_delete"))
+
+
+def ledger_problems(session: Any, *numbers: str) -> dict[str, tuple[int, str]]:
+    """`audit verify`'s findings for the given claims: claim number -> (first bad seq, kind)."""
+    from claimops.claims.audit import verify_ledger
+
+    report = verify_ledger(session=session, keep=10**9)
+    return {p.claim_number: (p.seq, p.kind) for p in report.problems if p.claim_number in numbers}

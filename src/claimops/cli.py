@@ -56,6 +56,17 @@ def _report_command() -> None:
 
 _report_command()
 
+
+def _ops_commands() -> None:
+    from claimops.ops.cli import audit_app, backup, restore
+
+    app.add_typer(audit_app, name="audit")
+    app.command("backup")(backup)
+    app.command("restore")(restore)
+
+
+_ops_commands()
+
 DEMO_PASSWORD = "demo-pass-2026"
 
 
@@ -75,10 +86,29 @@ def db_upgrade(revision: str = "head") -> None:
 
 
 @db_app.command("downgrade")
-def db_downgrade(revision: str) -> None:
-    from claimops.migrate import downgrade
+def db_downgrade(
+    revision: str,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask, even though claims would be lost")] = False,
+) -> None:
+    """Migrate the schema back to REVISION. On a database holding claims this asks first; without a
+    terminal to ask on it refuses unless --yes."""
+    from claimops.migrate import claims_held, downgrade
 
-    downgrade(get_settings().resolved_database_url, revision)
+    url = get_settings().resolved_database_url
+    held = claims_held(url)
+    if held and not yes:
+        holds = f"the database holds {held:,} claims"
+        if not _interactive():
+            fail(f"{holds}; refusing to downgrade without --yes")
+        typer.confirm(f"{holds}; downgrading to {revision} may drop their data. Go on?", abort=True)
+    downgrade(url, revision)
+    typer.echo(f"database at {revision}: {_safe_url(url)}")
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin is not None and sys.stdin.isatty()
 
 
 @users_app.command("create")

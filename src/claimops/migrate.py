@@ -19,6 +19,18 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def claims_held(url: str) -> int:
+    """How many claims the database holds (0 without a claims table)."""
+    from sqlalchemy import inspect, text
+
+    from claimops.db import get_engine
+
+    with get_engine(url).connect() as conn:
+        if not inspect(conn).has_table("claims"):
+            return 0
+        return int(conn.execute(text("SELECT COUNT(*) FROM claims")).scalar_one())
+
+
 def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
 

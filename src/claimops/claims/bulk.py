@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from claimops.claims.ledger import GENESIS, EventContent
 from claimops.claims.lifecycle import Action, Status, transition
 from claimops.claims.models import Claim, ClaimEvent, ClaimTiming, Decision
 from claimops.claims.timing import stage_durations
@@ -105,9 +106,39 @@ def _check(c: BulkClaim) -> list[tuple[Action, str | None, str, datetime]]:
     return moves
 
 
+def _history(c: BulkClaim, moves: list[tuple[Action, str | None, str, datetime]]) -> list[dict[str, Any]]:
+    """The claim's event rows (without claim_id), chained by hash (claims/ledger.py)."""
+    actors: list[tuple[int | None, str, str, dict[str, Any]]] = [(c.reporter_id, c.reporter, "", {})] + [
+        (s.actor_id, s.actor, s.note, s.data) for s in c.steps
+    ]
+    events: list[dict[str, Any]] = []
+    prev = GENESIS
+    for seq, ((action, frm, to, at), (actor_id, actor, note, data)) in enumerate(
+        zip(moves, actors, strict=True), 1
+    ):
+        content = EventContent(c.claim_number, seq, action.value, frm, to, actor_id, actor, at, note, data)
+        prev = content.hash(prev)
+        events.append(
+            {
+                "seq": seq,
+                "action": action.value,
+                "from_status": frm,
+                "to_status": to,
+                "actor_id": actor_id,
+                "actor": actor,
+                "at": at,
+                "note": note,
+                "data": data,
+                "hash": prev,
+            }
+        )
+    return events
+
+
 def write_claims(session: Session, claims: list[BulkClaim]) -> dict[str, int]:
     """Insert claims with events, timings, decisions and payments; returns claim_number -> id."""
     checked = [(c, _check(c)) for c in claims]
+    histories = {c.claim_number: _history(c, moves) for c, moves in checked}
     rows = [
         {
             "claim_number": c.claim_number,
@@ -130,6 +161,8 @@ def write_claims(session: Session, claims: list[BulkClaim]) -> dict[str, int]:
             "straight_through": c.straight_through,
             "reopen_count": c.reopen_count,
             "updated_at": moves[-1][3],
+            "ledger_seq": len(moves),
+            "ledger_head": histories[c.claim_number][-1]["hash"],
         }
         for c, moves in checked
     ]
@@ -141,26 +174,7 @@ def write_claims(session: Session, claims: list[BulkClaim]) -> dict[str, int]:
     decisions: list[dict[str, Any]] = []
     for c, moves in checked:
         cid = ids[c.claim_number]
-        actors: list[tuple[int | None, str, str, dict[str, Any]]] = [(c.reporter_id, c.reporter, "", {})] + [
-            (s.actor_id, s.actor, s.note, s.data) for s in c.steps
-        ]
-        for seq, ((action, frm, to, at), (actor_id, actor, note, data)) in enumerate(
-            zip(moves, actors, strict=True), 1
-        ):
-            events.append(
-                {
-                    "claim_id": cid,
-                    "seq": seq,
-                    "action": action.value,
-                    "from_status": frm,
-                    "to_status": to,
-                    "actor_id": actor_id,
-                    "actor": actor,
-                    "at": at,
-                    "note": note,
-                    "data": data,
-                }
-            )
+        events.extend({"claim_id": cid, **e} for e in histories[c.claim_number])
         d = stage_durations([_Ev(at, to) for _, _, to, at in moves])
         timings.append(
             {

@@ -56,6 +56,9 @@ class Claim(Base):
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     risk_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The ledger's head: seq and hash of the last event (claims/ledger.py), kept by the event writer
+    ledger_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    ledger_head: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     policy: Mapped[Policy] = relationship(lazy="joined")
     events: Mapped[list[ClaimEvent]] = relationship(
@@ -64,7 +67,8 @@ class Claim(Base):
 
 
 class ClaimEvent(Base):
-    """Append-only: a trigger refuses UPDATE and DELETE (see the initial migration)."""
+    """Append-only: triggers refuse UPDATE, DELETE and TRUNCATE; each event is chained to the one
+    before it by `hash` (claims/ledger.py)."""
 
     __tablename__ = "claim_events"
     __table_args__ = (UniqueConstraint("claim_id", "seq"), Index("ix_claim_events_at", "at"))
@@ -80,6 +84,7 @@ class ClaimEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     claim: Mapped[Claim] = relationship(back_populates="events")
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from claimops.claims import checklist as checklists
+from claimops.claims.ledger import GENESIS, EventContent
 from claimops.claims.lifecycle import Action, Outcome, Status, transition
 from claimops.claims.models import Claim, ClaimEvent, ClaimFinding, ClaimTiming, Decision
 from claimops.claims.queries import decision_facts, review_facts
@@ -81,7 +82,7 @@ def apply_transition(
     at = max(as_utc(now), claim.events[-1].at) if claim.events else as_utc(now)
     event = ClaimEvent(
         claim_id=claim.id,
-        seq=len(claim.events) + 1,
+        seq=claim.ledger_seq + 1,  # after the recorded head: a deleted last event stays a gap
         action=action.value,
         from_status=step.from_status.value,
         to_status=step.to_status.value,
@@ -91,11 +92,30 @@ def apply_transition(
         note=note,
         data=data or {},
     )
-    claim.events.append(event)
+    _append_event(claim, event)
     claim.status = step.to_status.value
     claim.updated_at = at
     _store_timing(session, claim)
     return event
+
+
+def _append_event(claim: Claim, event: ClaimEvent) -> None:
+    """Chain the event to the claim's head and make it the new head (claims/ledger.py)."""
+    content = EventContent(
+        claim_number=claim.claim_number,
+        seq=event.seq,
+        action=event.action,
+        from_status=event.from_status,
+        to_status=event.to_status,
+        actor_id=event.actor_id,
+        actor=event.actor,
+        at=event.at,
+        note=event.note,
+        data=event.data,
+    )
+    event.hash = content.hash(claim.ledger_head)
+    claim.events.append(event)
+    claim.ledger_seq, claim.ledger_head = event.seq, event.hash
 
 
 def _store_timing(session: Session, claim: Claim, row: ClaimTiming | None = None) -> None:
@@ -138,6 +158,8 @@ def report_claim(
         claimed_amount=cmd.claimed_amount,
         paid_amount=Decimal("0"),
         events=[],
+        ledger_seq=0,
+        ledger_head=GENESIS,
     )
     claim.policy = policy
     for attempt in range(3):
@@ -150,7 +172,8 @@ def report_claim(
             if attempt == 2:
                 raise
             claim.claim_number = new_claim_number(reported_at)
-    claim.events.append(
+    _append_event(
+        claim,
         ClaimEvent(
             claim_id=claim.id,
             seq=1,
@@ -162,7 +185,7 @@ def report_claim(
             at=reported_at,
             note="",
             data={"channel": claim.channel},
-        )
+        ),
     )
     _store_timing(session, claim, ClaimTiming(claim_id=claim.id, reported_at=reported_at))
     run_review(session=session, claim=claim, settings=settings)
