@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from claimops.config import Settings
+from claimops.config import Settings, get_settings
 from claimops.db import make_engine, unit_of_work
 from claimops.migrate import upgrade
 from claimops.users.service import create_user
@@ -114,6 +114,18 @@ def session(engine: Engine) -> Iterator[Session]:
         finally:
             sess.close()
             trans.rollback()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def default_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """What writes to the configured data dir by default (demo seeding, commands) writes here, not
+    into the checkout."""
+    path = tmp_path_factory.mktemp("default-data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLAIMOPS_DATA_DIR", str(path))
+        get_settings.cache_clear()
+        yield path
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

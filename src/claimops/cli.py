@@ -155,7 +155,9 @@ def seed(
     from claimops.demo.bulk import seed_database
 
     try:
-        report = seed_database(get_engine(), claims=claims, seed=seed, password=password)
+        report = seed_database(
+            get_engine(), claims=claims, seed=seed, password=password, data_dir=get_settings().data_dir
+        )
     except ValueError as exc:
         fail(str(exc))
     typer.echo(f"seeded {report}")
@@ -207,7 +209,9 @@ def demo(
     if existing:
         typer.echo(f"database already holds {existing} claims; not seeding again")
     else:
-        report = seed_database(get_engine(), claims=claims, seed=seed, password=DEMO_PASSWORD)
+        report = seed_database(
+            get_engine(), claims=claims, seed=seed, password=DEMO_PASSWORD, data_dir=settings.data_dir
+        )
         typer.echo(f"seeded {report}")
         # while the site is already up: models for the review, analyses for the pages and the deck
         threading.Thread(target=_demo_analytics, args=(settings,), daemon=True).start()

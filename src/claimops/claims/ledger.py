@@ -58,6 +58,18 @@ def digest(head: str, data: str) -> str:
     return hashlib.sha256((head + data).encode()).hexdigest()
 
 
+def chain(first: Iterable[bool], heads: Iterable[tuple[Any, ...]], data: Iterable[str]) -> list[str]:
+    """Hashes of events grouped by claim in seq order, for bulk writers: `first` marks each claim's
+    first event, `heads` are head_text's fields after prev (`at` as at_text gives it), `data` the
+    data_text of each event."""
+    out: list[str] = []
+    prev = GENESIS
+    for is_first, fields, text in zip(first, heads, data, strict=True):
+        prev = digest(head_text(GENESIS if is_first else prev, *fields), text)
+        out.append(prev)
+    return out
+
+
 @dataclass(frozen=True)
 class EventContent:
     """What the chain covers of one event."""

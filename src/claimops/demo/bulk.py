@@ -35,20 +35,24 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from itertools import chain
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import Connection, Engine, func, insert, select
 
+from claimops.claims import ledger
 from claimops.claims.lifecycle import Action, Status, transition
 from claimops.claims.models import Claim
 from claimops.claims.settlement import PolicyTerms, settle
 from claimops.claims.timing import COMPLETION, STAGE_STATES
 from claimops.clock import utcnow
+from claimops.config import get_settings
 from claimops.demo import generator as g
 from claimops.demo import names
 from claimops.demo.truth import metadata as truth_metadata
+from claimops.documents import storage
 from claimops.errors import IllegalTransition, ValidationFailed
 from claimops.users.models import User
 from claimops.users.roles import can
@@ -106,8 +110,10 @@ def seed_database(
     seed: int = 42,
     end: date | None = None,
     password: str = "demo-pass-2026",
+    data_dir: Path | None = None,
 ) -> SeedReport:
-    """Generate, check and load demo data into a database without claims (ValueError otherwise)."""
+    """Generate, check and load demo data into a database without claims (ValueError otherwise).
+    The documents' placeholder files go into the store under `data_dir` (default: the settings')."""
     if len(password) < 8:
         raise ValueError("the demo users' password must have at least 8 characters")
     started = time.perf_counter()
@@ -125,6 +131,8 @@ def seed_database(
     clock.lap("stage timings")
     hashed = hash_password(password)  # once for all demo users: bcrypt is slow by design
     clock.lap("hash password")
+    store_placeholders(data_dir or get_settings().data_dir)
+    clock.lap("store documents")
     if engine.dialect.name == "sqlite":
         _load_sqlite(engine, data, timings, hashed, clock)
     elif engine.dialect.name == "postgresql":
@@ -145,6 +153,12 @@ def seed_database(
         phases=phases,
         cpu=cpu,
     )
+
+
+def store_placeholders(data_dir: Path) -> None:
+    """The files every seeded document row points at: one small file per document type."""
+    for doc_type in g.DOC_TYPES:  # their digests are g.DOC_SHA256, which the rows name
+        storage.store(g.placeholder(doc_type), data_dir)
 
 
 def _refuse_if_claims(conn: Connection) -> None:
@@ -868,15 +882,15 @@ class _Labels:
     description_base = np.cumsum([0] + [len(row) for row in g.DESCRIPTIONS])[:-1]
     provider_index = {pid: i for i, pid in enumerate(g.PROVIDER_NAMES)}
     providers: list[str | None] = list(g.PROVIDER_NAMES.values())
-    # event data as the services write it (json.dumps of the same dicts)
-    report_data = [json.dumps({"channel": ch}) for ch in g.CHANNELS]
-    reason_data = [json.dumps({"reason_codes": [r]}) for r in g.REASONS]
+    # event data as the services write it, in the ledger's canonical JSON
+    report_data = [ledger.data_text({"channel": ch}) for ch in g.CHANNELS]
+    reason_data = [ledger.data_text({"reason_codes": [r]}) for r in g.REASONS]
     asked_data = {
-        (ln, k): json.dumps({"doc_types": list(required[-k:])})
+        (ln, k): ledger.data_text({"doc_types": list(required[-k:])})
         for ln, required in enumerate(g.REQUIRED)
         for k in (1, 2)
     } | {
-        (ln, 10 + code): json.dumps({"doc_types": list(extra)})
+        (ln, 10 + code): ledger.data_text({"doc_types": list(extra)})
         for ln in range(len(g.REQUIRED))
         for code, extra in enumerate(g.OPTIONAL_ASKED)
     }
@@ -889,7 +903,7 @@ def _reason_lists(codes: Arr) -> tuple[Arr, list[str | None]]:
     table: list[str | None] = []
     for k in uniq.tolist():
         parts = (k // 1024 - 1, (k // 32) % 32 - 1, k % 32 - 1)
-        table.append(json.dumps([g.REASONS[r] for r in parts if r >= 0]))
+        table.append(json.dumps([g.REASONS[r] for r in parts if r >= 0], separators=(",", ":")))
     return inverse.reshape(-1), table
 
 
@@ -900,8 +914,10 @@ def _money_text(cents: Arr) -> list[str]:
 def _write_all(w: _Writer, data: g.DemoData, timings: Cols, ids: _Ids) -> None:
     w.table("customers", _customers(data, ids))
     w.table("policies", _policies(data, ids))
-    w.table("claims", _claims(data, ids))
-    w.table("claim_events", _events(data, ids))
+    heads = np.zeros(len(data.claims["line"]), dtype="U64")
+    # events first: their hashes give the claims' ledger heads (foreign keys are checked after the load)
+    w.table("claim_events", _events(data, ids, heads))
+    w.table("claims", _claims(data, ids, heads))
     w.table("claim_timings", _timings(data, timings, ids))
     w.table("decisions", _decisions(data, ids))
     w.table("payments", _payments(data, ids))
@@ -945,8 +961,10 @@ def _policies(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
         ]
 
 
-def _claims(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
+def _claims(data: g.DemoData, ids: _Ids, heads: Arr) -> Iterator[Rows]:
+    """Claims with their ledger heads (`heads`: the hash of each claim's last event, by _events)."""
     c = data.claims
+    counts = np.bincount(data.events["claim"], minlength=len(c["line"]))
     for s in _spans(len(c["line"])):
         description = _Labels.description_base[c["line"][s]] + c["description"][s]
         yield [
@@ -972,12 +990,16 @@ def _claims(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
             ("reopen_count", Col("int", c["reopen_count"][s])),
             ("risk_score", Col("label", np.zeros(s.stop - s.start, dtype=np.int64), table=[None])),
             ("updated_at", Col("ts", c["updated_at"][s])),
+            ("ledger_seq", Col("int", counts[s])),
+            ("ledger_head", Col("text", heads[s].astype("U64"))),
         ]
 
 
-def _events(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
+def _events(data: g.DemoData, ids: _Ids, heads: Arr) -> Iterator[Rows]:
     """Events with their data as the services write it: the channel of a report, the reason of a
-    rejection or withdrawal, the documents asked for, a decision's result, a payment's amount."""
+    rejection or withdrawal, the documents asked for, a decision's result, a payment's amount. The
+    data is written in the ledger's canonical JSON, so the chain hashes the stored text as it is; each
+    claim's last hash goes into `heads`."""
     ev, dec, pay = data.events, data.decisions, data.payments
     fixed: list[str | None] = ["{}", *_Labels.report_data, *_Labels.reason_data]
     asked_keys = list(_Labels.asked_data)
@@ -1001,8 +1023,8 @@ def _events(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
         reasons, reason_table = _reason_lists(dec["reasons"][d])
         code[decided] = len(table) + np.arange(len(decided))
         table += [
-            f'{{"outcome": "{o}", "approved_amount": "{a}", "reason_codes": {reason_table[r]}, '
-            f'"requires_approval": {"true" if q else "false"}}}'
+            f'{{"approved_amount":"{a}","outcome":"{o}","reason_codes":{reason_table[r]},'
+            f'"requires_approval":{"true" if q else "false"}}}'
             for o, a, r, q in zip(
                 [_Labels.outcomes[k] for k in dec["outcome"][d].tolist()],
                 _money_text(dec["approved"][d]),
@@ -1015,7 +1037,7 @@ def _events(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
         p = ref[paid]
         code[paid] = len(table) + np.arange(len(paid))
         table += [
-            f'{{"amount": "{a}", "method": "{g.METHODS[mt]}", "payment_id": {i}}}'
+            f'{{"amount":"{a}","method":"{g.METHODS[mt]}","payment_id":{i}}}'
             for a, mt, i in zip(
                 _money_text(pay["amount"][p]),
                 pay["method"][p].tolist(),
@@ -1035,7 +1057,43 @@ def _events(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
             ("at", Col("ts", ev["at"][s])),
             ("note", Col("label", ev["note"][s], table=_Labels.notes)),
             ("data", Col("label", code, table=table)),
+            ("hash", Col("text", _chain(data, ids, s, np.array(table, dtype=object)[code], heads))),
         ]
+
+
+def _chain(data: g.DemoData, ids: _Ids, s: slice, texts: Arr, heads: Arr) -> Arr:
+    """The ledger hashes of the events in `s` (whole claims), and each claim's head into `heads`."""
+    ev = data.events
+    claim = ev["claim"][s].astype(np.int64)
+    first = np.r_[True, claim[1:] != claim[:-1]]
+    last = np.r_[claim[1:] != claim[:-1], True]
+    actor = ev["actor"][s]
+    actor_id = ids.users[actor.astype(np.int64)].astype(object)
+    actor_id[actor < 0] = None
+    at = np.datetime_as_string(ev["at"][s].astype("datetime64[s]"), unit="s")
+    hashes = ledger.chain(
+        first.tolist(),
+        zip(
+            data.claims["claim_number"][claim].tolist(),
+            ev["seq"][s].tolist(),
+            _label_values(ev["action"][s], _Labels.actions),
+            _label_values(ev["from_status"][s], _Labels.statuses),
+            _label_values(ev["to_status"][s], _Labels.statuses),
+            actor_id.tolist(),
+            _label_values(actor, _Labels.actors),
+            [f"{t}.000000Z" for t in at.tolist()],  # the loader's times are whole seconds
+            _label_values(ev["note"][s], _Labels.notes),
+            strict=True,
+        ),
+        texts.tolist(),
+    )
+    out = np.array(hashes, dtype="U64")
+    heads[claim[last]] = out[last]
+    return out
+
+
+def _label_values(codes: Arr, table: Sequence[str | None]) -> list[str | None]:
+    return list(np.array(table, dtype=object)[codes].tolist())
 
 
 def _timings(data: g.DemoData, tm: Cols, ids: _Ids) -> Iterator[Rows]:
@@ -1113,7 +1171,7 @@ def _payments(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
 
 
 def _documents(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
-    """Metadata of received documents; their 'files' are small placeholders, never written."""
+    """Received documents; each points at its type's placeholder file (store_placeholders)."""
     docs = data.documents
     size = np.array(g.DOC_SIZE, dtype=np.int64)
     for s in _by_claim(docs["claim"], len(data.claims["line"])):

@@ -15,6 +15,7 @@ below (-1 for "none"); staff are indexes into STAFF, -1 being the system.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -276,9 +277,45 @@ def id_check_digit(first17: str) -> str:
     return "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
 
 
+# An 8 x 8 grey baseline JPEG: what a photo or scan placeholder holds, after a comment naming it.
+_JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19i"
+    "Z2hnPk1xeXBkeFxlZ2P/wAALCAAIAAgBAREA/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUF"
+    "BAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVW"
+    "V1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi"
+    "4+Tl5ufo6erx8vP09fb3+Pn6/9oACAEBAAA/AOkr/9k="
+)
+
+
 def placeholder(doc_type: str) -> bytes:
-    """The small stand-in 'file' a demo document's metadata describes (no files are written)."""
-    return f"claimops demo placeholder: {doc_type}\n".encode()
+    """The small real file every demo document of a type points at (stored once, shared by all rows):
+    a JPEG for photos and scans, a one-page PDF otherwise, each naming the document type."""
+    label = f"claimops demo placeholder: {doc_type}".encode()
+    if doc_type in IMAGE_DOCS:
+        return _JPEG[:2] + b"\xff\xfe" + (len(label) + 2).to_bytes(2, "big") + label + _JPEG[2:]
+    return _pdf(label)
+
+
+def _pdf(text: bytes) -> bytes:
+    content = b"BT /F1 12 Tf 24 60 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 144] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 DOC_SHA256 = tuple(hashlib.sha256(placeholder(d)).hexdigest() for d in DOC_TYPES)
