@@ -262,3 +262,55 @@ def ledger_problems(session: Any, *numbers: str) -> dict[str, tuple[int, str]]:
 
     report = verify_ledger(session=session, keep=10**9)
     return {p.claim_number: (p.seq, p.kind) for p in report.problems if p.claim_number in numbers}
+
+
+def paid_claim(session: Any, settings: Any) -> Walk:
+    """A claim reported, accepted, reviewed, decided and paid through the services (six events)."""
+    policy = make_policy(session, effective_from="2025-01-01", effective_to="2026-12-31")
+    return (
+        Walk(session, settings, policy, at(2026, 3, 2), "8000")
+        .do("accept", 1)
+        .do("start_review", 1)
+        .decide(1, "approved", "8000")
+        .pay(1)
+    )
+
+
+def committed_claims(engine: Any, settings: Any, n: int, *, documents: bool = False) -> list[str]:
+    """`n` paid claims committed into a database of their own (its staff created first when absent);
+    with `documents`, a PDF and a PNG uploaded to each, stored under settings.data_dir."""
+    from sqlalchemy import select
+
+    from claimops.db import unit_of_work
+    from claimops.documents.service import upload_document
+    from claimops.users.models import User
+    from claimops.users.service import create_user
+
+    with unit_of_work(engine) as s:
+        existing = set(s.scalars(select(User.username)))
+        for username, role, limit in STAFF:
+            if username not in existing:
+                create_user(session=s, username=username, password=PASSWORD, role=role, authority_limit=limit)
+    numbers = []
+    with unit_of_work(engine) as s:
+        for i in range(n):
+            walk = paid_claim(s, settings)
+            numbers.append(walk.number)
+            if not documents:
+                continue
+            # one PDF of each claim's own, one PNG shared by all (stored once)
+            for doc_type, name, content in (
+                ("accident_report", "report.pdf", PDF + f"% claim {i}\n".encode()),
+                ("photos", "photo.png", PNG),
+            ):
+                upload_document(
+                    session=s,
+                    actor=staff_actor(s, "handler"),
+                    claim_number=walk.number,
+                    doc_type=doc_type,
+                    filename=name,
+                    data=content,
+                    now=walk.after(0),
+                    settings=settings,
+                )
+    return numbers

@@ -97,7 +97,7 @@ def db_downgrade(
     url = get_settings().resolved_database_url
     held = claims_held(url)
     if held and not yes:
-        holds = f"the database holds {held:,} claims"
+        holds = f"the database holds {held:,} claim(s)"
         if not _interactive():
             fail(f"{holds}; refusing to downgrade without --yes")
         typer.confirm(f"{holds}; downgrading to {revision} may drop their data. Go on?", abort=True)

@@ -22,9 +22,8 @@ from claimops.claims.lifecycle import Action
 from claimops.claims.models import Claim, ClaimEvent
 from claimops.cli import app
 from claimops.config import Settings, get_settings
-from claimops.db import unit_of_work
 from claimops.migrate import downgrade, upgrade
-from factories import Walk, allow_ledger_writes, at, ledger_problems, make_policy
+from factories import allow_ledger_writes, at, committed_claims, ledger_problems, make_policy, paid_claim
 
 EVENT = EventContent(
     claim_number="CL2026010100000001",
@@ -102,17 +101,6 @@ def _found(problem: object) -> tuple[int, str]:
     return problem.seq, problem.kind  # type: ignore[attr-defined]
 
 
-def _walk(session: Session, settings: Settings) -> Walk:
-    policy = make_policy(session, effective_from="2025-01-01", effective_to="2026-12-31")
-    return (
-        Walk(session, settings, policy, at(2026, 3, 2), "8000")
-        .do("accept", 1)
-        .do("start_review", 1)
-        .decide(1, "approved", "8000")
-        .pay(1)
-    )
-
-
 def _events(session: Session, number: str) -> list[ClaimEvent]:
     session.expire_all()
     return list(
@@ -123,7 +111,7 @@ def _events(session: Session, number: str) -> list[ClaimEvent]:
 
 
 def test_the_services_chain_every_event(session: Session, settings: Settings) -> None:
-    walk = _walk(session, settings)
+    walk = paid_claim(session, settings)
     events = _events(session, walk.number)
     claim = session.scalars(select(Claim).where(Claim.claim_number == walk.number)).one()
     assert [e.seq for e in events] == [1, 2, 3, 4, 5, 6]  # report … decide, release, pay
@@ -148,7 +136,7 @@ def test_the_services_chain_every_event(session: Session, settings: Settings) ->
 
 
 def test_verify_finds_an_edited_event(session: Session, settings: Settings) -> None:
-    walk, other = _walk(session, settings), _walk(session, settings)
+    walk, other = paid_claim(session, settings), paid_claim(session, settings)
     allow_ledger_writes(session.connection())
     session.execute(
         text("UPDATE claim_events SET note = 'backdated' WHERE seq = 4 AND claim_id = :c"),
@@ -158,14 +146,14 @@ def test_verify_finds_an_edited_event(session: Session, settings: Settings) -> N
 
 
 def test_verify_finds_a_missing_event(session: Session, settings: Settings) -> None:
-    walk = _walk(session, settings)
+    walk = paid_claim(session, settings)
     allow_ledger_writes(session.connection())
     session.execute(text("DELETE FROM claim_events WHERE seq = 3 AND claim_id = :c"), {"c": walk.claim.id})
     assert ledger_problems(session, walk.number) == {walk.number: (3, "missing")}
 
 
 def test_a_deleted_last_event_stays_found_after_the_next_event(session: Session, settings: Settings) -> None:
-    walk = _walk(session, settings)
+    walk = paid_claim(session, settings)
     allow_ledger_writes(session.connection())
     session.execute(text("DELETE FROM claim_events WHERE seq = 6 AND claim_id = :c"), {"c": walk.claim.id})
     session.expunge_all()  # as another request would: nothing of the deleted event in memory
@@ -176,7 +164,7 @@ def test_a_deleted_last_event_stays_found_after_the_next_event(session: Session,
 
 
 def test_verify_finds_a_truncated_table(session: Session, settings: Settings) -> None:
-    walks = [_walk(session, settings) for _ in range(2)]
+    walks = [paid_claim(session, settings) for _ in range(2)]
     allow_ledger_writes(session.connection())
     truncate = (
         "TRUNCATE claim_events"
@@ -200,7 +188,7 @@ def test_verify_finds_a_truncated_table(session: Session, settings: Settings) ->
 def test_the_database_refuses_to_rewrite_the_ledger(
     session: Session, settings: Settings, statement: str
 ) -> None:
-    _walk(session, settings)
+    paid_claim(session, settings)
     if statement.startswith("TRUNCATE") and session.get_bind().dialect.name != "postgresql":
         pytest.skip("SQLite has no TRUNCATE (DELETE without WHERE is refused instead)")
     with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
@@ -240,21 +228,8 @@ def configured(empty_engine: Engine, tmp_path: object, monkeypatch: pytest.Monke
     get_settings.cache_clear()
 
 
-def _committed_claims(engine: Engine, settings: Settings, n: int) -> list[str]:
-    from claimops.users.service import create_user
-    from factories import PASSWORD
-
-    with unit_of_work(engine) as s:
-        for name, role in (("handler", "handler"), ("reviewer", "reviewer"), ("finance", "finance")):
-            create_user(
-                session=s, username=name, password=PASSWORD, role=role, authority_limit=Decimal(10**5)
-            )
-    with unit_of_work(engine) as s:
-        return [_walk(s, settings).number for _ in range(n)]
-
-
 def test_audit_verify_command(configured: Engine, settings: Settings) -> None:
-    numbers = _committed_claims(configured, settings, 3)
+    numbers = committed_claims(configured, settings, 3)
     ok = CliRunner().invoke(app, ["audit", "verify"])
     assert ok.exit_code == 0, ok.output
     assert "ledger intact: 3 claims, 18 events checked" in ok.stdout
@@ -281,7 +256,7 @@ def test_audit_verify_command(configured: Engine, settings: Settings) -> None:
 
 
 def test_the_migration_chains_existing_events(empty_engine: Engine, settings: Settings) -> None:
-    _committed_claims(empty_engine, settings, 2)
+    committed_claims(empty_engine, settings, 2)
     with empty_engine.connect() as conn:
         before = conn.execute(text("SELECT id, hash FROM claim_events ORDER BY id")).all()
     url = empty_engine.url.render_as_string(hide_password=False)

@@ -234,7 +234,7 @@ def _unpack(archive: Path, work: Path) -> dict[str, Any]:
                 if not _safe_member(name, entry):
                     raise BackupError(f"the manifest lists a file it may not: {name}")
             seen: set[str] = set()
-            for member in tar:
+            while (member := tar.next()) is not None:
                 entry = wanted.get(member.name)
                 if entry is None or not member.isfile() or member.name in seen:
                     raise BackupError(f"unexpected member in the backup: {member.name}")
