@@ -5,6 +5,7 @@ DELETE."""
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,15 @@ from claimops.claims.models import Claim, ClaimEvent
 from claimops.cli import app
 from claimops.config import Settings, get_settings
 from claimops.migrate import downgrade, upgrade
-from factories import allow_ledger_writes, at, committed_claims, ledger_problems, make_policy, paid_claim
+from factories import (
+    Walk,
+    allow_ledger_writes,
+    at,
+    committed_claims,
+    ledger_problems,
+    make_policy,
+    paid_claim,
+)
 
 EVENT = EventContent(
     claim_number="CL2026010100000001",
@@ -271,3 +280,18 @@ def test_the_migration_chains_existing_events(empty_engine: Engine, settings: Se
 
         report = verify_ledger(session=s)
         assert report.intact and report.claims == 2 and report.events == 12
+
+
+def test_a_report_retried_under_a_new_number_is_chained_under_it(
+    session: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimops.claims import service
+
+    taken = paid_claim(session, settings).number
+    fresh = f"CL{uuid.uuid4().int % 10**18:018d}"
+    numbers = iter([taken, fresh])  # the first number collides with an existing claim
+    monkeypatch.setattr(service, "new_claim_number", lambda _at: next(numbers))
+    policy = make_policy(session, effective_from="2025-01-01", effective_to="2026-12-31")
+    walk = Walk(session, settings, policy, at(2026, 3, 5), "500").do("accept", 1)
+    assert walk.number == fresh
+    assert ledger_problems(session, fresh, taken) == {}

@@ -92,14 +92,15 @@ def apply_transition(
         note=note,
         data=data or {},
     )
-    _append_event(claim, event)
+    _chain_event(claim, event)
+    claim.events.append(event)
     claim.status = step.to_status.value
     claim.updated_at = at
     _store_timing(session, claim)
     return event
 
 
-def _append_event(claim: Claim, event: ClaimEvent) -> None:
+def _chain_event(claim: Claim, event: ClaimEvent) -> None:
     """Chain the event to the claim's head and make it the new head (claims/ledger.py)."""
     content = EventContent(
         claim_number=claim.claim_number,
@@ -114,7 +115,6 @@ def _append_event(claim: Claim, event: ClaimEvent) -> None:
         data=event.data,
     )
     event.hash = content.hash(claim.ledger_head)
-    claim.events.append(event)
     claim.ledger_seq, claim.ledger_head = event.seq, event.hash
 
 
@@ -158,11 +158,23 @@ def report_claim(
         claimed_amount=cmd.claimed_amount,
         paid_amount=Decimal("0"),
         events=[],
-        ledger_seq=0,
-        ledger_head=GENESIS,
     )
     claim.policy = policy
+    first = ClaimEvent(
+        seq=1,
+        action=Action.REPORT.value,
+        from_status=None,
+        to_status=Status.REPORTED.value,
+        actor_id=actor.id,
+        actor=actor.name,
+        at=reported_at,
+        note="",
+        data={"channel": claim.channel},
+    )
     for attempt in range(3):
+        # the head goes in with the claim's INSERT; the hash covers the claim number, so per attempt
+        claim.ledger_seq, claim.ledger_head = 0, GENESIS
+        _chain_event(claim, first)
         try:
             with session.begin_nested():
                 session.add(claim)
@@ -172,21 +184,8 @@ def report_claim(
             if attempt == 2:
                 raise
             claim.claim_number = new_claim_number(reported_at)
-    _append_event(
-        claim,
-        ClaimEvent(
-            claim_id=claim.id,
-            seq=1,
-            action=Action.REPORT.value,
-            from_status=None,
-            to_status=Status.REPORTED.value,
-            actor_id=actor.id,
-            actor=actor.name,
-            at=reported_at,
-            note="",
-            data={"channel": claim.channel},
-        ),
-    )
+    first.claim_id = claim.id
+    claim.events.append(first)
     _store_timing(session, claim, ClaimTiming(claim_id=claim.id, reported_at=reported_at))
     run_review(session=session, claim=claim, settings=settings)
     session.flush()
