@@ -5,6 +5,7 @@ DELETE."""
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -12,13 +13,24 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from claimops.claims.bulk import BulkClaim, Step, write_claims
-from claimops.claims.ledger import GENESIS, EventContent, StoredEvent, check_history
+from claimops.claims.ledger import (
+    GENESIS,
+    EventContent,
+    StoredEvent,
+    chain,
+    check_history,
+    digest,
+    fields_text,
+    head_text,
+)
 from claimops.claims.lifecycle import Action
 from claimops.claims.models import Claim, ClaimEvent
 from claimops.cli import app
@@ -66,6 +78,29 @@ def test_the_canonical_content_is_fixed() -> None:
     assert shanghai.hash("ab" * 32) == EVENT.hash("ab" * 32)
 
 
+text_fields = st.text(alphabet=st.characters(codec="utf-8"), max_size=12)  # NUL, quotes, 中文, …
+
+
+@given(
+    prev=st.sampled_from([GENESIS, "ab" * 32]),
+    strings=st.lists(text_fields, min_size=6, max_size=6),
+    from_status=st.none() | text_fields,
+    seq=st.integers(1, 10**6),
+    actor_id=st.none() | st.integers(0, 2**31),
+)
+def test_the_written_out_head_is_json_dumps(
+    prev: str, strings: list[str], from_status: str | None, seq: int, actor_id: int | None
+) -> None:
+    number, action, to_status, actor, at_, note = strings
+    fields = [number, seq, action, from_status, to_status, actor_id, actor, at_, note]
+    want = json.dumps([prev, *fields], separators=(",", ":"))
+    assert head_text(prev, *fields) == want
+    # the bulk writers' path: fields written once, chained from the genesis then from the first
+    first = digest(head_text(GENESIS, *fields), "{}")
+    then = digest(head_text(first, *fields), "{}")
+    assert chain([True, False], [fields_text(*fields)] * 2, ["{}"] * 2) == [first, then]
+
+
 def test_any_change_to_an_event_changes_its_hash() -> None:
     base = EVENT.hash(GENESIS)
     variants = [
@@ -88,21 +123,21 @@ def _chain(n: int) -> list[StoredEvent]:
     for seq in range(1, n + 1):
         content = replace(EVENT, seq=seq)
         prev = content.hash(prev)
-        out.append(StoredEvent(content, prev))
+        out.append(content.stored(prev))
     return out
 
 
 def test_check_history_names_the_first_bad_seq_and_its_kind() -> None:
     chain = _chain(4)
     head = chain[-1].hash
-    assert check_history("C", 4, head, chain) is None
-    edited = [chain[0], StoredEvent(replace(chain[1].content, note="x"), chain[1].hash), *chain[2:]]
-    assert _found(check_history("C", 4, head, edited)) == (2, "edited")
-    assert _found(check_history("C", 4, head, [chain[0], *chain[2:]])) == (2, "missing")
-    assert _found(check_history("C", 4, head, chain[:3])) == (4, "truncated")
-    assert _found(check_history("C", 4, head, [])) == (1, "truncated")
-    assert _found(check_history("C", 3, chain[2].hash, chain)) == (4, "edited")
-    assert _found(check_history("C", 4, "f" * 64, chain)) == (4, "edited")
+    assert check_history(EVENT.claim_number, 4, head, chain) is None
+    edited = [chain[0], chain[1]._replace(note="x"), *chain[2:]]
+    assert _found(check_history(EVENT.claim_number, 4, head, edited)) == (2, "edited")
+    assert _found(check_history(EVENT.claim_number, 4, head, [chain[0], *chain[2:]])) == (2, "missing")
+    assert _found(check_history(EVENT.claim_number, 4, head, chain[:3])) == (4, "truncated")
+    assert _found(check_history(EVENT.claim_number, 4, head, [])) == (1, "truncated")
+    assert _found(check_history(EVENT.claim_number, 3, chain[2].hash, chain)) == (4, "edited")
+    assert _found(check_history(EVENT.claim_number, 4, "f" * 64, chain)) == (4, "edited")
 
 
 def _found(problem: object) -> tuple[int, str]:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from claimops.claims.ledger import EventContent, Problem, StoredEvent, check_history
+from claimops.claims.ledger import Problem, StoredEvent, check_history
 from claimops.claims.models import Claim, ClaimEvent
 
 CLAIMS_PER_BATCH = 5_000
@@ -65,26 +65,30 @@ def verify_ledger(*, session: Session, keep: int = 1000) -> LedgerReport:
     for batch in _heads(session):
         _digest_heads(digest, batch)
         lo, hi = batch[0][0], batch[-1][0]
-        rows = session.execute(
-            select(
-                ClaimEvent.claim_id,
-                ClaimEvent.seq,
-                ClaimEvent.action,
-                ClaimEvent.from_status,
-                ClaimEvent.to_status,
-                ClaimEvent.actor_id,
-                ClaimEvent.actor,
-                ClaimEvent.at,
-                ClaimEvent.note,
-                ClaimEvent.data,
-                ClaimEvent.hash,
+        rows = (
+            session.connection()
+            .execute(  # Core rows: no ORM loading per event
+                select(
+                    ClaimEvent.claim_id,
+                    ClaimEvent.seq,
+                    ClaimEvent.action,
+                    ClaimEvent.from_status,
+                    ClaimEvent.to_status,
+                    ClaimEvent.actor_id,
+                    ClaimEvent.actor,
+                    ClaimEvent.at,
+                    ClaimEvent.note,
+                    ClaimEvent.data,
+                    ClaimEvent.hash,
+                )
+                .where(ClaimEvent.claim_id.between(lo, hi))
+                .order_by(ClaimEvent.claim_id, ClaimEvent.seq)
             )
-            .where(ClaimEvent.claim_id.between(lo, hi))
-            .order_by(ClaimEvent.claim_id, ClaimEvent.seq)
-        ).all()
+            .all()
+        )
         by_claim = {cid: list(group) for cid, group in groupby(rows, key=lambda r: r[0])}
         for cid, number, head_seq, head_hash in batch:
-            history = [StoredEvent(EventContent(number, *r[1:10]), r[10]) for r in by_claim.get(cid, [])]
+            history = [StoredEvent(*r[1:]) for r in by_claim.get(cid, [])]
             report.claims += 1
             report.events += len(history)
             problem = check_history(number, head_seq, head_hash, history)

@@ -547,7 +547,8 @@ def stage_timings(claim: Arr, at: Arr, to: Arr, n: int) -> Cols:
 @dataclass(frozen=True)
 class Col:
     """One column of a chunk. kind: int, money (cents), ts (epoch seconds), date (day number), bool,
-    label (codes into `table`, where None is NULL; code -1 is the last entry) or text."""
+    label (codes into `table`, where None is NULL; code -1 is the last entry), text, or hex (a list of
+    64-character hex digests)."""
 
     kind: str
     values: Any
@@ -624,6 +625,8 @@ class _Format:
             return list(np.array(col.table, dtype=object)[values].tolist())
         if kind == "text":
             return list(values.tolist() if isinstance(values, np.ndarray) else values)
+        if kind == "hex":
+            return list(values)
         if kind == "int":
             arr = values.astype(object)
         elif kind == "money":
@@ -660,6 +663,9 @@ class _Format:
                     pass
             texts = values.tolist() if isinstance(values, np.ndarray) else list(values)
             return _byte_table([_escape(t).encode() for t in texts])
+        if kind == "hex":
+            mat = np.frombuffer("".join(values).encode(), dtype=np.uint8).reshape(len(values), 64)
+            return mat, np.full(len(values), 64, dtype=np.int64)
         n = len(values)
         if kind == "int":
             mat, length = _digits(values)
@@ -991,7 +997,7 @@ def _claims(data: g.DemoData, ids: _Ids, heads: Arr) -> Iterator[Rows]:
             ("risk_score", Col("label", np.zeros(s.stop - s.start, dtype=np.int64), table=[None])),
             ("updated_at", Col("ts", c["updated_at"][s])),
             ("ledger_seq", Col("int", counts[s])),
-            ("ledger_head", Col("text", heads[s].astype("U64"))),
+            ("ledger_head", Col("hex", heads[s].tolist())),
         ]
 
 
@@ -1057,43 +1063,69 @@ def _events(data: g.DemoData, ids: _Ids, heads: Arr) -> Iterator[Rows]:
             ("at", Col("ts", ev["at"][s])),
             ("note", Col("label", ev["note"][s], table=_Labels.notes)),
             ("data", Col("label", code, table=table)),
-            ("hash", Col("text", _chain(data, ids, s, np.array(table, dtype=object)[code], heads))),
+            ("hash", Col("hex", _chain(data, ids, s, np.array(table, dtype=object)[code], heads))),
         ]
 
 
-def _chain(data: g.DemoData, ids: _Ids, s: slice, texts: Arr, heads: Arr) -> Arr:
-    """The ledger hashes of the events in `s` (whole claims), and each claim's head into `heads`."""
+def _chain(data: g.DemoData, ids: _Ids, s: slice, texts: Arr, heads: Arr) -> list[str]:
+    """The ledger hashes of the events in `s` (whole claims), and each claim's head into `heads`.
+    Each field is JSON-encoded once per label (or claim), then joined per event (ledger.fields_text)."""
     ev = data.events
     claim = ev["claim"][s].astype(np.int64)
+    if not len(claim):
+        return []
     first = np.r_[True, claim[1:] != claim[:-1]]
     last = np.r_[claim[1:] != claim[:-1], True]
     actor = ev["actor"][s]
-    actor_id = ids.users[actor.astype(np.int64)].astype(object)
-    actor_id[actor < 0] = None
-    at = np.datetime_as_string(ev["at"][s].astype("datetime64[s]"), unit="s")
-    hashes = ledger.chain(
-        first.tolist(),
-        zip(
-            data.claims["claim_number"][claim].tolist(),
-            ev["seq"][s].tolist(),
-            _label_values(ev["action"][s], _Labels.actions),
-            _label_values(ev["from_status"][s], _Labels.statuses),
-            _label_values(ev["to_status"][s], _Labels.statuses),
-            actor_id.tolist(),
-            _label_values(actor, _Labels.actors),
-            [f"{t}.000000Z" for t in at.tolist()],  # the loader's times are whole seconds
-            _label_values(ev["note"][s], _Labels.notes),
-            strict=True,
-        ),
-        texts.tolist(),
+    actor_ids = [str(u) for u in ids.users[:-1].tolist()] + ["null"]  # -1: the system
+    lo, hi = int(claim[0]), int(claim[-1]) + 1
+    numbers = np.array(
+        [ledger.json_value(n) for n in data.claims["claim_number"][lo:hi].tolist()], dtype=object
     )
-    out = np.array(hashes, dtype="U64")
-    heads[claim[last]] = out[last]
-    return out
+    fields = [
+        f"{n},{q},{a},{f},{t},{i},{w},{m},{o}"
+        for n, q, a, f, t, i, w, m, o in zip(
+            numbers[claim - lo].tolist(),
+            ev["seq"][s].tolist(),
+            _encoded(ev["action"][s], _Labels.actions),
+            _encoded(ev["from_status"][s], _Labels.statuses),
+            _encoded(ev["to_status"][s], _Labels.statuses),
+            _picked(actor, actor_ids),
+            _encoded(actor, _Labels.actors),
+            _at_texts(ev["at"][s]),
+            _encoded(ev["note"][s], _Labels.notes),
+            strict=True,
+        )
+    ]
+    hashes = ledger.chain(first.tolist(), fields, texts.tolist())
+    ends = np.flatnonzero(last)
+    heads[claim[ends]] = [hashes[i] for i in ends.tolist()]
+    return hashes
 
 
-def _label_values(codes: Arr, table: Sequence[str | None]) -> list[str | None]:
+def _encoded(codes: Arr, table: Sequence[str | None]) -> list[str]:
+    return _picked(codes, [ledger.json_value(t) for t in table])
+
+
+def _picked(codes: Arr, table: Sequence[str | None]) -> list[str]:
     return list(np.array(table, dtype=object)[codes].tolist())
+
+
+@cache
+def _times_of_day() -> Arr:
+    return np.array(
+        [f'{h:02d}:{m:02d}:{s:02d}.000000Z"' for h in range(24) for m in range(60) for s in range(60)],
+        dtype=object,
+    )
+
+
+def _at_texts(at: Arr) -> list[str]:
+    """Epoch seconds as JSON strings of ledger.at_text (the loader's times are whole seconds)."""
+    day = at // g.DAY
+    lo = int(day.min())
+    days = np.datetime_as_string(np.arange(lo, int(day.max()) + 1).astype("datetime64[D]"), unit="D")
+    starts = np.array([f'"{d}T' for d in days.tolist()], dtype=object)
+    return list((starts[day - lo] + _times_of_day()[at % g.DAY]).tolist())
 
 
 def _timings(data: g.DemoData, tm: Cols, ids: _Ids) -> Iterator[Rows]:
