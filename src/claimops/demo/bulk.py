@@ -51,6 +51,7 @@ from claimops.demo import names
 from claimops.demo.truth import metadata as truth_metadata
 from claimops.errors import IllegalTransition, ValidationFailed
 from claimops.users.models import User
+from claimops.users.passwords import password_problem
 from claimops.users.roles import can
 from claimops.users.security import hash_password
 
@@ -108,8 +109,8 @@ def seed_database(
     password: str = "demo-pass-2026",
 ) -> SeedReport:
     """Generate, check and load demo data into a database without claims (ValueError otherwise)."""
-    if len(password) < 8:
-        raise ValueError("the demo users' password must have at least 8 characters")
+    if problem := password_problem(password):
+        raise ValueError(f"the demo users' password: {problem}")
     started = time.perf_counter()
     phases: dict[str, float] = {}
     cpu: dict[str, float] = {}
