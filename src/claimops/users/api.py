@@ -21,7 +21,7 @@ from claimops.web.deps import (
     TokenClaims,
 )
 
-router = APIRouter(tags=["auth"])
+router = APIRouter()
 
 
 class TokenOut(BaseModel):
@@ -55,6 +55,7 @@ class AccessPage(BaseModel):
 @router.post(
     "/auth/token",
     response_model=TokenOut,
+    tags=["auth"],
     summary="Log in (OAuth2 password form)",
     description="Failed logins are counted per account and per client address: too many answer 429 "
     "with Retry-After (ACCOUNT_LOCKED, LOGIN_THROTTLED).",
@@ -77,12 +78,12 @@ def token(
     return TokenOut(access_token=token_for(user, settings))
 
 
-@router.post("/auth/logout", status_code=204, summary="Log out: the token stops working now")
+@router.post("/auth/logout", status_code=204, tags=["auth"], summary="Log out: the token stops working now")
 def logout(user: CurrentUser, claims: TokenClaims, session: SessionDep, now: NowDep) -> None:
     revoke_token(session=session, user=user, claims=claims, now=now)
 
 
-@router.get("/me", response_model=MeOut, summary="The logged-in user")
+@router.get("/me", response_model=MeOut, tags=["auth"], summary="The logged-in user")
 def me(user: CurrentUser, actor: ActorDep) -> MeOut:
     return MeOut(
         username=user.username,
