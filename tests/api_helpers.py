@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from factories import PDF, PNG, claim_json, policy_json
+from factories import PASSWORD, PDF, PNG, claim_json, policy_json
+
+
+def page_login(client: TestClient, username: str, password: str = PASSWORD) -> Any:
+    """Log in through the login form as a browser does: fetch it (its CSRF cookie and token), post it."""
+    form = client.get("/login")
+    found = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert found is not None, form.text
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf": found[1]},
+        follow_redirects=False,
+    )
 
 
 class Api:

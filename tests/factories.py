@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-PASSWORD = "s3cret-pass"
+PASSWORD = "s3cret-pass-2026"
 # username, role, authority limit
 STAFF: list[tuple[str, str, Decimal | None]] = [
     ("handler", "handler", Decimal("10000")),
@@ -25,6 +25,17 @@ PNG = (
     b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def make_user(engine: Any, role: str = "handler", full_name: str = "", password: str = PASSWORD) -> str:
+    """A committed user of its own (for tests that log in, lock or deactivate it); its username."""
+    from claimops.db import unit_of_work
+    from claimops.users.service import create_user
+
+    username = f"{role}-{uuid.uuid4().hex[:8]}"
+    with unit_of_work(engine) as session:
+        create_user(session=session, username=username, password=password, role=role, full_name=full_name)
+    return username
 
 
 def policy_number() -> str:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 import claimops.models  # noqa: F401 - registers every table before any query
 from claimops.config import Settings, get_settings
 from claimops.errors import ClaimopsError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 app = typer.Typer(
     help="claimops — claims operations platform", no_args_is_help=True, pretty_exceptions_show_locals=False
@@ -111,6 +116,18 @@ def _interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
+@contextmanager
+def _user_work() -> Iterator[Session]:
+    """One unit of work for a users command; a refusal is a one-line error."""
+    from claimops.db import unit_of_work
+
+    try:
+        with unit_of_work() as session:
+            yield session
+    except ClaimopsError as exc:
+        fail(exc.message)
+
+
 @users_app.command("create")
 def users_create(
     username: str,
@@ -119,8 +136,7 @@ def users_create(
     authority_limit: Annotated[str | None, typer.Option(help="decision authority in CNY")] = None,
     full_name: str = "",
 ) -> None:
-    """Create a user."""
-    from claimops.db import unit_of_work
+    """Create a user (passwords: at least 12 characters, not a common one, not containing the name)."""
     from claimops.users.service import create_user
 
     limit = None
@@ -129,19 +145,55 @@ def users_create(
             limit = Decimal(authority_limit)
         except InvalidOperation:
             fail(f"authority limit {authority_limit!r} is not an amount")
-    try:
-        with unit_of_work() as session:
-            create_user(
-                session=session,
-                username=username,
-                password=password,
-                role=role,
-                authority_limit=limit,
-                full_name=full_name,
-            )
-    except ClaimopsError as exc:
-        fail(exc.message)
+    with _user_work() as session:
+        create_user(
+            session=session,
+            username=username,
+            password=password,
+            role=role,
+            authority_limit=limit,
+            full_name=full_name,
+            min_password_length=get_settings().password_min_length,
+        )
     typer.echo(f"created {role} {username}")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: str,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Set a user's password; the user's sessions end."""
+    from claimops.users.service import set_password
+
+    with _user_work() as session:
+        set_password(
+            session=session,
+            username=username,
+            password=password,
+            min_password_length=get_settings().password_min_length,
+        )
+    typer.echo(f"password of {username} set; their sessions have ended")
+
+
+@users_app.command("deactivate")
+def users_deactivate(username: str) -> None:
+    """Stop a user from logging in; every token they hold stops working now."""
+    from claimops.users.service import deactivate_user
+
+    with _user_work() as session:
+        deactivate_user(session=session, username=username)
+    typer.echo(f"deactivated {username}; their tokens are revoked")
+
+
+@users_app.command("unlock")
+def users_unlock(username: str) -> None:
+    """Lift the lockout that failed logins put on an account."""
+    from claimops.users.service import unlock_user
+
+    with _user_work() as session:
+        was_locked = unlock_user(session=session, username=username)
+    typer.echo(f"unlocked {username}" if was_locked else f"{username} had no failed logins on record")
 
 
 @app.command("seed")

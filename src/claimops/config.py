@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,17 @@ class Settings(BaseSettings):
 
     # Uploads
     max_upload_bytes: int = 10 * 1024 * 1024
+
+    # Logins: an account is locked after this many failures within the window, for the lockout period;
+    # a client address that fails this often within the window waits for the window to pass.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    login_address_max_failures: int = Field(default=20, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    password_min_length: int = Field(default=12, ge=8)
+    # The session cookie's Secure flag: auto = when the request came over https (uvicorn reads
+    # X-Forwarded-Proto from the proxies it trusts, --forwarded-allow-ips).
+    cookie_secure: Literal["auto", "true", "false"] = "auto"
 
     # Default authority limits per role (CNY); a user's own limit overrides.
     authority_handler: Decimal = Decimal("10000")

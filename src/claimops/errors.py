@@ -54,3 +54,16 @@ class PayloadTooLarge(ClaimopsError):
 class UnsupportedMedia(ClaimopsError):
     status = 415
     code = "UNSUPPORTED_FILE_TYPE"
+
+
+class TooManyRequests(ClaimopsError):
+    """Answered 429 with a Retry-After header (web/errors.py)."""
+
+    status = 429
+    code = "TOO_MANY_REQUESTS"
+
+    def __init__(
+        self, message: str, *, retry_after: int, code: str | None = None, details: Any = None
+    ) -> None:
+        super().__init__(message, code=code, details=details)
+        self.retry_after = retry_after

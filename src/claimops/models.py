@@ -8,9 +8,10 @@ from claimops.mining.models import MiningModel, MiningResult
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 from claimops.reporting.indexes import REPORTING_INDEXES
-from claimops.users.models import User
+from claimops.users.models import AccessLog, LoginThrottle, RevokedToken, User
 
 __all__ = [
+    "AccessLog",
     "Base",
     "Claim",
     "ClaimEvent",
@@ -19,10 +20,12 @@ __all__ = [
     "Customer",
     "Decision",
     "Document",
+    "LoginThrottle",
     "MiningModel",
     "MiningResult",
     "Payment",
     "Policy",
     "REPORTING_INDEXES",
+    "RevokedToken",
     "User",
 ]

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from api_helpers import page_login
 from claimops.claims.models import Claim
 from claimops.config import Settings
 from claimops.demo.bulk import seed_database
@@ -40,7 +41,7 @@ def demo(empty_engine: Engine, settings: Settings) -> Iterator[tuple[TestClient,
 
 def login(client: TestClient, username: str) -> str:
     client.cookies.clear()
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+    r = page_login(client, username, PASSWORD)
     assert r.status_code == 303
     page = client.get("/mining")
     found = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)

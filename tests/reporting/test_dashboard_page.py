@@ -9,12 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pptx import Presentation
 
+from api_helpers import page_login
 from claimops.reporting.deck import MEDIA_TYPES
-from factories import PASSWORD
 
 
 def test_dashboard_shows_the_period_and_links_to_the_claims(client: TestClient) -> None:
-    r = client.post("/login", data={"username": "manager", "password": PASSWORD}, follow_redirects=False)
+    r = page_login(client, "manager")
     assert r.status_code == 303
     page = client.get("/dashboard", params={"period": "2026-Q3", "line": "auto"})
     assert page.status_code == 200
@@ -29,7 +29,7 @@ def test_dashboard_shows_the_period_and_links_to_the_claims(client: TestClient) 
 
 def test_the_dashboard_is_for_roles_that_read_reports(client: TestClient) -> None:
     client.cookies.clear()
-    client.post("/login", data={"username": "handler", "password": PASSWORD}, follow_redirects=False)
+    page_login(client, "handler")
     page = client.get("/dashboard", params={"period": "2026-Q3"})
     assert page.status_code == 403 and "经营看板" not in page.text and "alert error" in page.text
     client.cookies.clear()
@@ -51,7 +51,7 @@ def test_download_button_gives_the_deck_in_the_page_language(
 ) -> None:
     titles = {"zh": "理赔工作总结", "en": "Claims Work Summary"}  # report.title in i18n/{zh,en}/report.toml
     client.cookies.clear()
-    r = client.post("/login", data={"username": "manager", "password": PASSWORD}, follow_redirects=False)
+    r = page_login(client, "manager")
     assert r.status_code == 303
     if cookie:
         client.cookies.set("claimops_lang", cookie)

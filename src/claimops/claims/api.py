@@ -13,7 +13,8 @@ from claimops.claims.queries import ClaimFilter, list_claims, queue_filter
 from claimops.claims.schemas import ActionIn, ClaimOut, ClaimPage, DecideIn, ReportIn
 from claimops.claims.views import detail, summary
 from claimops.errors import NotFound, ValidationFailed
-from claimops.web.deps import ActorDep, LangDep, NowDep, SessionDep, SettingsDep
+from claimops.users.access import CLAIM_API, record_access
+from claimops.web.deps import ActorDep, ClientAddress, LangDep, NowDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/claims", tags=["claims"])
 PLAIN_ACTIONS = {
@@ -61,9 +62,18 @@ def index(
 
 
 @router.get("/{claim_number}", response_model=ClaimOut, summary="A claim with timeline, checklist, findings")
-def read(claim_number: str, session: SessionDep, actor: ActorDep, lang: LangDep) -> ClaimOut:
+def read(
+    claim_number: str,
+    session: SessionDep,
+    actor: ActorDep,
+    lang: LangDep,
+    address: ClientAddress,
+    now: NowDep,
+) -> ClaimOut:
     actor.require("read")
-    return detail(session, service.get_claim(session=session, claim_number=claim_number), lang)
+    claim = service.get_claim(session=session, claim_number=claim_number)
+    record_access(session=session, actor=actor, what=CLAIM_API, address=address, now=now, claim_id=claim.id)
+    return detail(session, claim, lang)
 
 
 @router.post(

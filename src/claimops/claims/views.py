@@ -23,6 +23,7 @@ from claimops.claims.service import timing_row
 from claimops.documents.service import documents_for
 from claimops.i18n import t
 from claimops.masking import mask_account, mask_name
+from claimops.payments.methods import PaymentMethod
 from claimops.payments.models import Payment
 from claimops.payments.service import payments_for
 from claimops.users.models import User
@@ -67,7 +68,10 @@ def payment_out(payment: Payment, claim_number: str) -> PaymentOut:
         amount=payment.amount,
         method=payment.method,
         payee={
-            "name": payment.payee_name,
+            # a provider paid directly (hospital, garage) is an organisation, not personal data
+            "name": payment.payee_name
+            if payment.method == PaymentMethod.DIRECT_TO_PROVIDER
+            else mask_name(payment.payee_name),
             "bank": payment.payee_bank,
             "account": mask_account(payment.payee_account),
         },

@@ -55,6 +55,7 @@ from claimops.demo.truth import metadata as truth_metadata
 from claimops.documents import storage
 from claimops.errors import IllegalTransition, ValidationFailed
 from claimops.users.models import User
+from claimops.users.passwords import password_problem
 from claimops.users.roles import can
 from claimops.users.security import hash_password
 
@@ -114,8 +115,8 @@ def seed_database(
 ) -> SeedReport:
     """Generate, check and load demo data into a database without claims (ValueError otherwise).
     The documents' placeholder files go into the store under `data_dir` (default: the settings')."""
-    if len(password) < 8:
-        raise ValueError("the demo users' password must have at least 8 characters")
+    if problem := password_problem(password):
+        raise ValueError(f"the demo users' password: {problem}")
     started = time.perf_counter()
     phases: dict[str, float] = {}
     cpu: dict[str, float] = {}

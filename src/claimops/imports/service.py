@@ -26,6 +26,7 @@ from claimops.customers.models import Customer
 from claimops.errors import ValidationFailed
 from claimops.imports.mapping import Mapping
 from claimops.imports.rows import HistoricClaim, RowError, RowParser
+from claimops.masking import mask_text
 from claimops.policies.models import Policy
 from claimops.users.actor import Actor
 
@@ -76,7 +77,7 @@ def write_error_report(errors: list[RowError], path: Path) -> None:
         writer = csv.writer(fh)
         writer.writerow(["row", "field", "message"])
         for e in errors:
-            writer.writerow([e.row, e.field, e.message])
+            writer.writerow([e.row, e.field, mask_text(e.message)])
 
 
 def import_claims(

@@ -6,7 +6,6 @@ manager refreshes them in the background from the overview page or with `claimop
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -161,7 +160,7 @@ def segments_page(v: ViewDep, kind: Annotated[str | None, Query()] = None) -> Re
         run=run,
         kind=chosen,
         result=result,
-        chart_json=json.dumps(points, ensure_ascii=False),
+        chart=points,
     )
 
 
@@ -180,7 +179,7 @@ def forecast_page(v: ViewDep, line: LineQuery = None) -> Response:
         line=chosen,
         lines=LINE_KEYS,
         series=series,
-        chart_json=json.dumps(chart, ensure_ascii=False),
+        chart=chart,
     )
 
 

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from claimops.masking import mask_id_number, mask_phone
+from claimops.masking import mask_id_number, mask_name, mask_phone
 from claimops.policies.models import Policy
 from claimops.policies.schemas import HolderOut, PolicyIn, PolicyOut
 from claimops.policies.service import create_policy, get_policy, policy_terms
-from claimops.web.deps import ActorDep, SessionDep
+from claimops.users.access import POLICY_API, record_access
+from claimops.web.deps import ActorDep, ClientAddress, NowDep, SessionDep
 
 router = APIRouter(prefix="/policies", tags=["policies"])
 
@@ -18,7 +19,7 @@ def policy_out(session: SessionDep, policy: Policy) -> PolicyOut:
         policy_number=policy.policy_number,
         line=policy.line,
         holder=HolderOut(
-            name=holder.name,
+            name=mask_name(holder.name),
             id_number=mask_id_number(holder.id_number),
             phone=mask_phone(holder.phone),
             region=holder.region,
@@ -41,6 +42,12 @@ def create(body: PolicyIn, session: SessionDep, actor: ActorDep) -> PolicyOut:
 
 
 @router.get("/{policy_number}", response_model=PolicyOut, summary="A policy with its remaining limit")
-def read(policy_number: str, session: SessionDep, actor: ActorDep) -> PolicyOut:
+def read(
+    policy_number: str, session: SessionDep, actor: ActorDep, address: ClientAddress, now: NowDep
+) -> PolicyOut:
     actor.require("read")
-    return policy_out(session, get_policy(session=session, policy_number=policy_number))
+    policy = get_policy(session=session, policy_number=policy_number)
+    record_access(
+        session=session, actor=actor, what=POLICY_API, address=address, now=now, policy_id=policy.id
+    )
+    return policy_out(session, policy)

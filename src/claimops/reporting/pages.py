@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
@@ -79,5 +78,4 @@ def dashboard(
         channels=[c for c, _ in names.CHANNELS],
         drill=drill,
         deck_url=deck_url,
-        chart_json=json.dumps(data, ensure_ascii=False),
     )

@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "document.upload": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
     "payment.release": frozenset({R.FINANCE, *SUPERVISORS}),
     "user.manage": frozenset({R.ADMIN}),
+    "access_log.read": frozenset({R.AUDITOR, R.ADMIN}),
     "report.read": frozenset({R.MANAGER, R.ADMIN, R.AUDITOR, R.APPROVER, R.REVIEWER}),
     "mining.read": frozenset({R.MANAGER, R.ADMIN, R.AUDITOR, R.APPROVER, R.REVIEWER}),
     "mining.run": SUPERVISORS,

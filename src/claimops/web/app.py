@@ -12,7 +12,9 @@ from sqlalchemy import Engine
 import claimops.models  # noqa: F401 - registers every table before any query
 from claimops.config import Settings, get_settings
 from claimops.db import get_engine
-from claimops.web import errors
+from claimops.masking import install_log_masking
+from claimops.web import apidocs, errors
+from claimops.web.headers import SecurityHeaders
 
 
 def api_router() -> APIRouter:
@@ -44,12 +46,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         description="Claims operations: lifecycle, review, payments, reports. Errors are "
         '`{"error": {"code", "message"}}`.',
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by web/apidocs.py from the package
         redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.resolved_database_url)
+    install_log_masking()
+    app.add_middleware(SecurityHeaders)
     errors.install(app)
+    apidocs.install(app)
     app.include_router(api_router())
     static = Path(str(resources.files("claimops.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")

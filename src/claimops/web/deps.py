@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from claimops.clock import utcnow
 from claimops.config import Settings
 from claimops.db import session_factory
-from claimops.errors import Unauthorized
+from claimops.errors import Forbidden, Unauthorized
 from claimops.i18n import normalize_lang
 from claimops.users.actor import Actor
 from claimops.users.models import User
-from claimops.users.security import decode_token
-from claimops.users.service import actor_for, get_user
+from claimops.users.security import csrf_token, decode_token, same
+from claimops.users.service import actor_for, user_for_token
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 COOKIE = "claimops_token"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 # Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the thread
@@ -53,6 +56,13 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
+def secure_cookies(request: Request, settings: Settings) -> bool:
+    """Whether cookies get the Secure flag (settings.cookie_secure; auto: when served over https)."""
+    if settings.cookie_secure == "auto":
+        return request.url.scheme == "https"
+    return settings.cookie_secure == "true"
+
+
 async def get_now() -> datetime:
     return utcnow()
 
@@ -60,24 +70,54 @@ async def get_now() -> datetime:
 NowDep = Annotated[datetime, Depends(get_now)]
 
 
-def _token(request: Request, bearer: str | None) -> str | None:
-    return bearer or request.cookies.get(COOKIE)
+async def get_engine_dep(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
 
 
-def get_current_user(
-    request: Request, session: SessionDep, settings: SettingsDep, bearer: str | None = Depends(oauth2)
-) -> User:
-    token = _token(request, bearer)
+EngineDep = Annotated[Engine, Depends(get_engine_dep)]
+
+
+def client_address(request: Request) -> str:
+    """The peer's address; behind a proxy, uvicorn puts the client's there from the proxies it trusts."""
+    return request.client.host if request.client else ""
+
+
+async def get_client_address(request: Request) -> str:
+    return client_address(request)
+
+
+ClientAddress = Annotated[str, Depends(get_client_address)]
+
+
+def check_cookie_csrf(request: Request, token: str, settings: Settings) -> None:
+    """A browser sends the session cookie with any request, also one another site makes it send: a write
+    that authenticates by cookie must show the page's CSRF token in a header, which no other site can."""
+    if request.method in SAFE_METHODS:
+        return
+    if not same(request.headers.get(CSRF_HEADER), csrf_token(token, settings.resolved_secret_key)):
+        raise Forbidden(
+            f"a write authenticated by the session cookie needs the {CSRF_HEADER} header", code="CSRF_FAILED"
+        )
+
+
+async def get_token_claims(
+    request: Request, settings: SettingsDep, bearer: str | None = Depends(oauth2)
+) -> dict[str, Any]:
+    token = bearer or request.cookies.get(COOKIE)
     if not token:
         raise Unauthorized("authentication required", code="NOT_AUTHENTICATED")
     claims = decode_token(token, secret=settings.resolved_secret_key)
-    try:
-        user = get_user(session=session, username=str(claims["sub"]))
-    except Exception as exc:
-        raise Unauthorized("invalid credentials", code="INVALID_TOKEN") from exc
-    if not user.active:
-        raise Unauthorized("this account is disabled", code="ACCOUNT_DISABLED")
-    return user
+    if not bearer:
+        check_cookie_csrf(request, token, settings)
+    return claims
+
+
+TokenClaims = Annotated[dict[str, Any], Depends(get_token_claims)]
+
+
+def get_current_user(session: SessionDep, claims: TokenClaims) -> User:
+    return user_for_token(session=session, claims=claims)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -33,7 +33,9 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ClaimopsError)
     async def _claimops(request: Request, exc: ClaimopsError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        if retry_after := getattr(exc, "retry_after", None):
+            headers["Retry-After"] = str(retry_after)
         return JSONResponse(
             error_body(exc.code, exc.message, exc.details), status_code=exc.status, headers=headers
         )

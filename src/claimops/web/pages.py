@@ -5,8 +5,7 @@ A failed form is rolled back and the page is shown again with the error as a fla
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import secrets
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,29 +26,42 @@ from claimops.claims.queries import ClaimFilter, list_claims, queue_filter
 from claimops.claims.schemas import ActionIn, DecideIn, EventOut, ReportIn
 from claimops.claims.settlement import REASON_CODES
 from claimops.claims.views import detail
-from claimops.clock import local_date, utcnow
+from claimops.clock import fmt_local, local_date, utcnow
 from claimops.config import Settings
 from claimops.demo.names import CHANNELS, REGIONS
 from claimops.documents.service import upload_document
-from claimops.errors import ClaimopsError, Forbidden, ValidationFailed
+from claimops.errors import ClaimopsError, Forbidden, TooManyRequests, ValidationFailed
 from claimops.i18n import has, normalize_lang, t
-from claimops.masking import mask_name, mask_phone
+from claimops.masking import mask_phone
 from claimops.payments.methods import PaymentMethod
 from claimops.payments.schemas import PaymentIn
 from claimops.payments.service import release_payment
 from claimops.policies.schemas import PolicyIn
 from claimops.policies.service import create_policy, policy_terms
+from claimops.users.access import CLAIM_PAGE, record_access
 from claimops.users.actor import Actor
+from claimops.users.login import AccountLocked
+from claimops.users.login import login as log_in
 from claimops.users.models import User
 from claimops.users.roles import can
-from claimops.users.security import create_token, decode_token
-from claimops.users.service import actor_for, authenticate, get_user
-from claimops.web.deps import COOKIE, LangDep, SessionDep, SettingsDep
+from claimops.users.security import csrf_token, decode_token, login_csrf_token, same
+from claimops.users.service import actor_for, revoke_token, token_for, user_for_token
+from claimops.web.deps import (
+    COOKIE,
+    ClientAddress,
+    EngineDep,
+    LangDep,
+    SessionDep,
+    SettingsDep,
+    client_address,
+    secure_cookies,
+)
 from claimops.web.templating import context, templates
 
 router = APIRouter(include_in_schema=False)
 
 LANG_COOKIE = "claimops_lang"
+LOGIN_CSRF_COOKIE = "claimops_login_csrf"
 PAGE_SIZE = 25
 # Actions that carry a reason code (the others only a note).
 REASONED = frozenset({Action.REJECT, Action.WITHDRAW, Action.REOPEN})
@@ -87,16 +99,13 @@ class LoginRequired(Exception):
     """Raised by page dependencies; the app turns it into a redirect to /login."""
 
 
-def csrf_token(token: str, secret: str) -> str:
-    """Bound to the login token: a new login gets a new CSRF token, and no state is kept."""
-    return hmac.new(secret.encode(), b"csrf:" + token.encode(), hashlib.sha256).hexdigest()
+def _csrf_ok(request: Request, sent: object, settings: Settings) -> bool:
+    token = request.cookies.get(COOKIE, "")
+    return bool(token) and same(sent, csrf_token(token, settings.resolved_secret_key))
 
 
 def check_csrf(request: Request, form: FormData, settings: Settings) -> None:
-    token = request.cookies.get(COOKIE, "")
-    sent = form.get("csrf")
-    expected = csrf_token(token, settings.resolved_secret_key)
-    if not token or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):
+    if not _csrf_ok(request, form.get("csrf"), settings):
         raise Forbidden("the form has expired; reload the page", code="CSRF_FAILED")
 
 
@@ -106,12 +115,9 @@ def page_user(request: Request, session: SessionDep, settings: SettingsDep) -> U
         raise LoginRequired
     try:
         claims = decode_token(token, secret=settings.resolved_secret_key)
-        user = get_user(session=session, username=str(claims["sub"]))
-    except ClaimopsError as exc:
+        return user_for_token(session=session, claims=claims)
+    except ClaimopsError as exc:  # expired, forged, logged out, or a disabled account
         raise LoginRequired from exc
-    if not user.active:
-        raise LoginRequired
-    return user
 
 
 PageUser = Annotated[User, Depends(page_user)]
@@ -216,51 +222,95 @@ def _today() -> date:
     return local_date(utcnow())
 
 
+def _login_page(
+    request: Request, settings: Settings, lang: str, status_code: int = 200, **extra: Any
+) -> Response:
+    """The login form with its CSRF token: before there is a session, the signature of a random cookie
+    (double submit), kept while the cookie lives so that two open login tabs both work."""
+    nonce = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not 16 <= len(nonce) <= 64:
+        nonce = secrets.token_urlsafe(24)
+    csrf = login_csrf_token(nonce, settings.resolved_secret_key)
+    response = page(
+        request, "login.html", lang, None, settings, login_csrf=csrf, status_code=status_code, **extra
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        nonce,
+        path="/login",
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(request, settings),
+    )
+    return response
+
+
+def _login_error(exc: ClaimopsError, lang: str) -> str:
+    if isinstance(exc, AccountLocked):
+        return t("error.ACCOUNT_LOCKED", lang, until=fmt_local(exc.until))
+    return error_text(exc, lang)
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, lang: LangDep, settings: SettingsDep) -> Response:
-    return page(request, "login.html", lang, None, settings)
+    return _login_page(request, settings, lang)
 
 
 @router.post("/login")
 def login(
     request: Request,
-    session: SessionDep,
+    engine: EngineDep,
     settings: SettingsDep,
     lang: LangDep,
+    address: ClientAddress,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
 ) -> Response:
+    nonce = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     try:
-        user = authenticate(session=session, username=username.strip(), password=password)
-    except ClaimopsError as exc:
-        return page(
-            request,
-            "login.html",
-            lang,
-            None,
-            settings,
-            error=error_text(exc, lang),
-            username=username,
-            status_code=401,
+        if not nonce or not same(csrf, login_csrf_token(nonce, settings.resolved_secret_key)):
+            raise Forbidden("the form has expired; reload the page", code="CSRF_FAILED")
+        user = log_in(
+            engine=engine,
+            username=username.strip(),
+            password=password,
+            address=address,
+            now=utcnow(),
+            settings=settings,
         )
-    token = create_token(
-        subject=user.username,
-        role=user.role,
-        secret=settings.resolved_secret_key,
-        minutes=settings.token_minutes,
-    )
+    except ClaimopsError as exc:
+        response = _login_page(
+            request, settings, lang, exc.status, error=_login_error(exc, lang), username=username
+        )
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=settings.token_minutes * 60)
+    response.set_cookie(
+        COOKIE,
+        token_for(user, settings),
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(request, settings),
+        max_age=settings.token_minutes * 60,
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login", httponly=True, samesite="strict")
     return response
 
 
 @router.post("/logout")
-async def logout(request: Request, settings: SettingsDep) -> Response:
-    form = await request.form()
-    try:
-        check_csrf(request, form, settings)
-    except ClaimopsError:
+def logout(
+    request: Request, session: SessionDep, settings: SettingsDep, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    if not _csrf_ok(request, csrf, settings):
         return RedirectResponse("/", status_code=303)
+    try:
+        claims = decode_token(request.cookies.get(COOKIE, ""), secret=settings.resolved_secret_key)
+        user = user_for_token(session=session, claims=claims)
+        revoke_token(session=session, user=user, claims=claims, now=utcnow())
+    except ClaimopsError:
+        pass  # expired or already ended: nothing left to revoke
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, httponly=True, samesite="strict")
     return response
@@ -486,8 +536,16 @@ def _claim_page(
     failed: tuple[str, FormData] | None = None,
 ) -> Response:
     claim: Claim = service.get_claim(session=session, claim_number=number)
-    view = detail(session, claim, lang)
     actor = actor_for(user, settings)
+    record_access(
+        session=session,
+        actor=actor,
+        what=CLAIM_PAGE,
+        address=client_address(request),
+        now=utcnow(),
+        claim_id=claim.id,
+    )
+    view = detail(session, claim, lang)
     mine = [a for a in view.allowed_actions if can(actor.role, f"claim.{a}")]
     if view.status == Status.DECIDED.value and view.outcome != "denied":
         mine = [a for a in mine if a != Action.CLOSE.value]  # a payable claim is closed after payment
@@ -511,7 +569,6 @@ def _claim_page(
         confirmed={a.value for a in CONFIRMED},
         first_missing=next((i.doc_type for i in view.checklist if i.doc_type in missing), ""),
         events=events,
-        payee_names=[mask_name(p.payee.get("name", "")) for p in view.payments],
         error=error,
         status_code=status_code,
         reason_codes=REASON_CODES,

@@ -1,7 +1,7 @@
 """ledger: events chained by hash, the claim's head, TRUNCATE refused on claim_events
 
 Revision ID: 0006_ledger
-Revises: 0003
+Revises: 0005_auth
 Create Date: 2026-12-02 09:00:00.000000
 """
 
@@ -16,7 +16,7 @@ import claimops.db
 from claimops.claims.ledger import GENESIS, EventContent
 
 revision = "0006_ledger"
-down_revision = "0003"
+down_revision = "0005_auth"
 branch_labels = None
 depends_on = None
 

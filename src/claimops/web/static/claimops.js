@@ -28,3 +28,9 @@ window.addEventListener("pageshow", () => {
     form.querySelectorAll("button").forEach((b) => { b.disabled = false; });
   });
 });
+
+// A select that applies itself (the CSP allows no inline event handlers).
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("select[data-autosubmit]");
+  if (select && select.form) select.form.submit();
+});
