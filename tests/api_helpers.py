@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 
 from factories import PASSWORD, PDF, PNG, claim_json, policy_json
@@ -20,6 +23,39 @@ def page_login(client: TestClient, username: str, password: str = PASSWORD) -> A
         data={"username": username, "password": password, "csrf": found[1]},
         follow_redirects=False,
     )
+
+
+PAYEE = {
+    "method": "bank_transfer",
+    "payee": {"name": "张三", "bank": "工商银行", "account": "6222020200112233445"},
+}
+
+
+def page_csrf(client: TestClient, path: str) -> str:
+    """The CSRF field of the page at `path` (signed in)."""
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found is not None, path
+    return found[1]
+
+
+def simultaneous_payments(
+    base_url: str, headers: dict[str, str], requests: list[tuple[str, str]]
+) -> list[int]:
+    """Fire one payment request per (claim number, idempotency key) at the same moment, against a
+    live server; their status codes in the same order."""
+    barrier = threading.Barrier(len(requests))
+
+    def fire(request: tuple[str, str]) -> int:
+        number, key = request
+        with httpx.Client(base_url=base_url, timeout=60) as c:
+            barrier.wait()
+            r = c.post(
+                f"/api/v1/claims/{number}/payments", json=PAYEE, headers={**headers, "Idempotency-Key": key}
+            )
+            return r.status_code
+
+    with ThreadPoolExecutor(len(requests)) as pool:
+        return list(pool.map(fire, requests))
 
 
 class Api:
@@ -83,4 +119,18 @@ class Api:
             {"outcome": "approved", "assessed_loss": assessed or amount, "payment_method": "bank_transfer"},
         )
         assert claim["status"] == "payment_pending", claim
+        return number
+
+    def pay(self, number: str, key: str, user: str = "finance", **body: Any) -> Any:
+        """Release the claim's payment (the raw response)."""
+        return self.post(
+            user, f"/claims/{number}/payments", json={**PAYEE, **body}, headers={"Idempotency-Key": key}
+        )
+
+    def paid_and_closed(self, amount: str = "8000.00", **policy: Any) -> str:
+        """A claim decided at `amount` (no deductible, no coinsurance: approved = assessed), paid, closed."""
+        policy = {"deductible": "0.00", "coinsurance_rate": "0", **policy}
+        number = self.to_payment_pending(amount=amount, **policy)
+        self.ok(self.pay(number, f"first-{number}"), 201)
+        assert self.act("handler", number, "close")["status"] == "closed"
         return number

@@ -147,7 +147,14 @@ class Walk:
             session=self.s,
             actor=staff_actor(self.s, "reviewer"),
             claim_number=self.number,
-            cmd=DecideIn(outcome=outcome, assessed_loss=Decimal(assessed), reason_codes=reasons or []),
+            # these walks are about times and amounts, not documents: decide without them, saying so
+            cmd=DecideIn(
+                outcome=outcome,
+                assessed_loss=Decimal(assessed),
+                reason_codes=reasons or [],
+                override_missing_documents=True,
+                override_reason="documents are not part of this scenario",
+            ),
             now=self.after(days),
             settings=self.settings,
         )

@@ -233,6 +233,7 @@ def test_decision_above_authority_needs_an_approver(api: Api) -> None:
     p = api.policy(sum_insured="900000.00")
     n = api.report(p["policy_number"], claimed_amount="200000.00")["claim_number"]
     api.act("handler", n, "accept")
+    api.upload_all(n)
     api.act("reviewer", n, "start_review")
     d = api.act("reviewer", n, "decide", {"outcome": "approved", "assessed_loss": "200000.00"})
     assert d["status"] == "decided" and d["decision"]["requires_approval"] is True

@@ -13,7 +13,7 @@ from claimops.claims.lifecycle import (
     allowed_actions,
     transition,
 )
-from claimops.errors import IllegalTransition
+from claimops.errors import Conflict, IllegalTransition
 
 HAPPY_PATH = [
     (Action.ACCEPT, Status.ACCEPTED),
@@ -87,3 +87,25 @@ def test_random_walks_stay_in_known_states_and_terminal_states_hold(actions: lis
 def test_allowed_actions_exclude_internal_ones() -> None:
     for status in Status:
         assert not set(allowed_actions(status)) & INTERNAL_ACTIONS
+
+
+def test_a_decided_claim_waits_for_payment_only_when_something_is_payable() -> None:
+    # something payable: approve (then pay), no close; nothing payable: close, no approve
+    assert allowed_actions(Status.DECIDED, payable=True) == [Action.APPROVE]
+    assert allowed_actions(Status.DECIDED, payable=False) == [Action.CLOSE]
+    assert transition(Status.DECIDED, Action.CLOSE, payable=False).to_status is Status.CLOSED
+    with pytest.raises(Conflict) as early:
+        transition(Status.DECIDED, Action.CLOSE, payable=True)
+    assert early.value.code == "CLOSE_BEFORE_PAYMENT"
+    with pytest.raises(Conflict) as nothing:
+        transition(Status.DECIDED, Action.APPROVE, payable=False)
+    assert nothing.value.code == "NOT_AWAITING_APPROVAL"
+    # not knowing whether anything is payable, the state machine alone answers (bulk checks use it)
+    assert allowed_actions(Status.DECIDED) == [Action.APPROVE, Action.CLOSE]
+
+
+@given(st.sampled_from(list(Status)), st.sampled_from(list(Action)), st.booleans())
+def test_payable_only_narrows_the_state_machine(status: Status, action: Action, payable: bool) -> None:
+    assert set(allowed_actions(status, payable=payable)) <= set(allowed_actions(status))
+    if action in allowed_actions(status, payable=payable):
+        assert transition(status, action, payable=payable).to_status is TRANSITIONS[action][status]

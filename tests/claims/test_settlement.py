@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimops.claims.lifecycle import Outcome
-from claimops.claims.settlement import PolicyTerms, payable, settle
+from claimops.claims.settlement import AgainstPaid, PolicyTerms, against_paid, payable, settle
 from claimops.errors import ValidationFailed
 
 IN_FORCE = date(2026, 6, 1)
@@ -142,3 +142,27 @@ def test_settle_never_pays_more_than_payable(loss: Decimal, outcome: Outcome) ->
     )
     assert s.approved_amount == payable(loss, t)[0]
     assert (s.outcome is Outcome.DENIED) == (s.approved_amount == 0)
+
+
+def test_a_supplementary_decision_by_hand() -> None:
+    # paid 8,000; a new total of 9,500 pays 1,500; of 8,000 nothing; of 5,000 nothing and 3,000 back
+    assert against_paid(Decimal("9500"), Decimal("8000")) == AgainstPaid(
+        Decimal("8000.00"), Decimal("1500.00"), Decimal("0.00")
+    )
+    assert against_paid(Decimal("8000"), Decimal("8000")).payable == Decimal("0.00")
+    lower = against_paid(Decimal("5000"), Decimal("8000"))
+    assert (lower.payable, lower.recovery) == (Decimal("0.00"), Decimal("3000.00"))
+
+
+@given(
+    st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False),
+    st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False),
+)
+def test_paid_before_plus_payable_minus_recovery_is_the_approved_total(
+    approved: Decimal, paid: Decimal
+) -> None:
+    split = against_paid(approved, paid)
+    assert split.payable >= 0 and split.recovery >= 0 and min(split.payable, split.recovery) == 0
+    assert split.paid_before + split.payable - split.recovery == approved
+    # after the payment the claim holds exactly the approved total, or the recovery says by how much more
+    assert split.paid_before + split.payable == max(approved, paid)

@@ -3,15 +3,16 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from claimops.claims.models import Claim, ClaimTiming, Decision
@@ -24,6 +25,7 @@ from claimops.demo.bulk import seed_database
 from claimops.demo.generator import generate
 from claimops.demo.truth import ground_truth
 from claimops.errors import ValidationFailed
+from claimops.payments.guards import REFUSAL
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 
@@ -252,3 +254,48 @@ def test_check_refuses_a_wrong_amount_or_reason(sampled: bool, monkeypatch: pyte
     other.decisions["reasons"][partial[0], 0] = -1
     with pytest.raises(ValidationFailed, match="a partial approval needs at least one reason code"):
         bulk.check(other)
+
+
+def _payment_guard_refuses(engine: Engine) -> bool:
+    """Whether the database refuses a second payment of a paid claim's decision amount, past the service."""
+    with Session(engine) as s:
+        paid = s.execute(select(Payment.claim_id, Payment.decision_id, Payment.amount).limit(1)).one()
+        decision = s.scalar(
+            select(Decision.id).where(Decision.claim_id == paid.claim_id).order_by(Decision.id.desc())
+        )
+        try:
+            s.execute(
+                insert(Payment).values(
+                    claim_id=paid.claim_id,
+                    decision_id=decision,
+                    idempotency_key="guard-probe",
+                    request_hash="x",
+                    amount=paid.amount,
+                    method="other",
+                    payee_name="x",
+                    paid_at=datetime(2026, 9, 30, tzinfo=UTC),
+                )
+            )
+        except IntegrityError as exc:
+            return REFUSAL in str(exc.orig)
+        finally:
+            s.rollback()
+    return False
+
+
+def test_the_load_checks_the_payment_guard_and_puts_it_back(
+    empty_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the loader sets the trigger aside for speed: its rule is still checked over the loaded rows
+    data = generate(300, 8, END)
+    d = int(np.flatnonzero(data.payments["amount"] > 0)[0])
+    data.payments["amount"][d] += 100  # one yuan above the decision's payable
+    monkeypatch.setattr(bulk.g, "generate", lambda **_: data)
+    monkeypatch.setattr(bulk, "check", lambda _: None)  # as if the up-front check had missed it
+    with pytest.raises(ValidationFailed, match="paid above its approved total"):
+        seed_database(empty_engine, claims=300, seed=8, end=END)
+    with Session(empty_engine) as s:
+        assert s.scalar(select(func.count(Claim.id))) == 0  # nothing stayed
+    monkeypatch.undo()
+    seed_database(empty_engine, claims=300, seed=8, end=END)
+    assert _payment_guard_refuses(empty_engine)  # and the trigger is back after a load

@@ -1,24 +1,17 @@
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from api_helpers import Api
+from api_helpers import PAYEE, Api, simultaneous_payments
 from claimops.claims.models import Claim
 from claimops.config import Settings
 from claimops.payments.models import Payment
-
-PAYEE = {
-    "method": "bank_transfer",
-    "payee": {"name": "张三", "bank": "工商银行", "account": "6222020200112233445"},
-}
 
 
 @pytest.fixture
@@ -149,21 +142,8 @@ def test_twenty_simultaneous_payments_pay_exactly_once(
     api: Api, engine: Engine, live_server: str, tokens: dict[str, dict[str, str]], same_key: bool
 ) -> None:
     n = api.to_payment_pending()
-    barrier = threading.Barrier(20)
-
-    def fire(i: int) -> int:
-        key = f"same-{n}" if same_key else f"k{i}-{n}"
-        with httpx.Client(base_url=live_server, timeout=60) as c:
-            barrier.wait()
-            r = c.post(
-                f"/api/v1/claims/{n}/payments",
-                json=PAYEE,
-                headers={**tokens["finance"], "Idempotency-Key": key},
-            )
-            return r.status_code
-
-    with ThreadPoolExecutor(20) as pool:
-        codes = list(pool.map(fire, range(20)))
+    keys = [f"same-{n}" if same_key else f"k{i}-{n}" for i in range(20)]
+    codes = simultaneous_payments(live_server, tokens["finance"], [(n, key) for key in keys])
     assert payments_of(engine, n) == 1
     if same_key:
         assert codes == [201] * 20

@@ -128,7 +128,20 @@ def act(
     return detail(session, claim, lang)
 
 
+def _given(payload: dict[str, Any], *keys: str) -> Any:
+    """The first of `keys` given a value (None and "" count as not given), else None."""
+    return next((payload[k] for k in keys if payload.get(k) not in (None, "")), None)
+
+
 def _action_in(payload: dict[str, Any]) -> ActionIn:
-    note = payload.get("note") or payload.get("reason") or payload.get("comment") or ""
-    reasons = payload.get("reason_codes") or ([payload["reason_code"]] if payload.get("reason_code") else [])
-    return ActionIn(note=str(note), reason_codes=reasons, doc_types=payload.get("doc_types") or [])
+    # Values go to ActionIn as given: a note that is an object or a number, or reason codes that are
+    # not a list of strings, is a 422 rather than text stored in the ledger.
+    note = _given(payload, "note", "reason", "comment")
+    reason = _given(payload, "reason_code")
+    reasons = _given(payload, "reason_codes")
+    doc_types = _given(payload, "doc_types")
+    return ActionIn(
+        note="" if note is None else note,
+        reason_codes=reasons if reasons is not None else ([] if reason is None else [reason]),
+        doc_types=[] if doc_types is None else doc_types,
+    )

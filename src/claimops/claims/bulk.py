@@ -1,8 +1,9 @@
 """Bulk path for claims with whole histories (historic imports, demo data).
 
 It enforces the same rules as the services — every step is checked against the state machine, the
-payment never exceeds the decision's approved amount, stage timings come from `stage_durations` — and
-writes with executemany in batches instead of one ORM flush per change.
+payment never exceeds what the decision leaves payable (the database's trigger checks it again),
+stage timings come from `stage_durations` — and writes with executemany in batches instead of one
+ORM flush per change.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from sqlalchemy.orm import Session
 from claimops.claims.ledger import GENESIS, EventContent
 from claimops.claims.lifecycle import Action, Status, transition
 from claimops.claims.models import Claim, ClaimEvent, ClaimTiming, Decision
+from claimops.claims.settlement import AgainstPaid, against_paid
 from claimops.claims.timing import stage_durations
 from claimops.errors import ValidationFailed
+from claimops.money import ZERO
 from claimops.payments.models import Payment
 
 
@@ -45,6 +48,11 @@ class BulkDecision:
     requires_approval: bool = False
     approved_by: int | None = None
     approved_at: datetime | None = None
+    paid_before: Decimal = ZERO  # what the claim had been paid when decided (its only decision: none)
+
+    @property
+    def split(self) -> AgainstPaid:
+        return against_paid(self.approved_amount, self.paid_before)
 
 
 @dataclass
@@ -99,8 +107,8 @@ def _check(c: BulkClaim) -> list[tuple[Action, str | None, str, datetime]]:
         moves.append((step.action, status.value, edge.to_status.value, step.at))
         status, last = edge.to_status, step.at
     if c.payment is not None:
-        if c.decision is None or c.payment.amount > c.decision.approved_amount:
-            raise ValidationFailed(f"{c.claim_number}: payment above the approved amount", code="BAD_HISTORY")
+        if c.decision is None or c.payment.amount > c.decision.split.payable:
+            raise ValidationFailed(f"{c.claim_number}: payment above the payable amount", code="BAD_HISTORY")
         if Status.PAID.value not in {m[2] for m in moves}:
             raise ValidationFailed(f"{c.claim_number}: a payment without a paid step", code="BAD_HISTORY")
     return moves
@@ -192,13 +200,16 @@ def write_claims(session: Session, claims: list[BulkClaim]) -> dict[str, int]:
             }
         )
         if c.decision is not None:
-            dec = c.decision
+            dec, split = c.decision, c.decision.split
             decisions.append(
                 {
                     "claim_id": cid,
                     "outcome": dec.outcome,
                     "assessed_loss": dec.assessed_loss,
                     "approved_amount": dec.approved_amount,
+                    "paid_before": split.paid_before,
+                    "payable": split.payable,
+                    "recovery": split.recovery,
                     "reason_codes": dec.reason_codes,
                     "payment_method": dec.payment_method,
                     "decided_by": dec.decided_by,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from claimops.errors import IllegalTransition
+from claimops.errors import Conflict, IllegalTransition
 
 
 class Status(StrEnum):
@@ -83,6 +83,15 @@ OPEN_STATUSES = frozenset(s for s in Status if s not in TERMINAL and s is not S.
 # Actions that only the system performs as a consequence of another one.
 INTERNAL_ACTIONS = frozenset({Action.REPORT, Action.RELEASE, Action.PAY})
 
+# A decided claim goes one of two ways. With something payable it waits for its approver (then its
+# payment); with nothing payable (a denial, or a supplementary decision that adds nothing to what
+# the claim has been paid) it does not wait for a payment and is closed. (status, action) -> whether
+# the action needs something payable.
+NEEDS_PAYABLE: dict[tuple[Status, Action], bool] = {
+    (S.DECIDED, Action.APPROVE): True,
+    (S.DECIDED, Action.CLOSE): False,
+}
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -91,19 +100,37 @@ class Transition:
     to_status: Status
 
 
-def allowed_actions(status: Status) -> list[Action]:
-    """Actions a person may take next, in lifecycle order."""
-    return [a for a, edges in TRANSITIONS.items() if status in edges and a not in INTERNAL_ACTIONS]
+def _fits(status: Status, action: Action, payable: bool | None) -> bool:
+    needs = NEEDS_PAYABLE.get((status, action))
+    return needs is None or payable is None or needs == payable
 
 
-def transition(status: Status, action: Action) -> Transition:
-    """The transition for `action` from `status`, or IllegalTransition naming both."""
+def allowed_actions(status: Status, *, payable: bool | None = None) -> list[Action]:
+    """Actions a person may take next, in lifecycle order. `payable`: whether the claim's decision
+    leaves something to pay (None: not known, every action the status has)."""
+    return [
+        a
+        for a, edges in TRANSITIONS.items()
+        if status in edges and a not in INTERNAL_ACTIONS and _fits(status, a, payable)
+    ]
+
+
+def transition(status: Status, action: Action, *, payable: bool | None = None) -> Transition:
+    """The transition for `action` from `status`, or IllegalTransition naming both. With `payable`
+    given, also whether a decided claim waits for its payment (see NEEDS_PAYABLE)."""
     edges = TRANSITIONS.get(action, {})
     if status not in edges:
-        allowed = allowed_actions(status)
+        allowed = allowed_actions(status, payable=payable)
         raise IllegalTransition(
             f"cannot {action.value} a claim that is {status.value}; "
             f"allowed: {', '.join(a.value for a in allowed) or 'none'}",
             details={"status": status.value, "action": action.value, "allowed": [a.value for a in allowed]},
         )
+    if not _fits(status, action, payable):
+        if action is Action.CLOSE:
+            raise Conflict(
+                "a decision with something to pay is closed after its payment, not before",
+                code="CLOSE_BEFORE_PAYMENT",
+            )
+        raise Conflict("this decision has nothing to pay and needs no approval", code="NOT_AWAITING_APPROVAL")
     return Transition(action, status, edges[status])

@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     Float,
     ForeignKey,
@@ -19,8 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from claimops.claims.settlement import against_paid
 from claimops.clock import utcnow
 from claimops.db import Base, Money, UTCDateTime
+from claimops.money import ZERO
 from claimops.policies.models import Policy
 
 
@@ -65,6 +68,14 @@ class Claim(Base):
         order_by="ClaimEvent.seq", back_populates="claim", lazy="selectin"
     )
 
+    @property
+    def payable(self) -> Decimal:
+        """What the current decision leaves to pay: its approved total less what has been paid
+        (the decision's own `payable` until its payment, zero after it or without a decision)."""
+        if self.approved_amount is None:
+            return ZERO
+        return against_paid(self.approved_amount, self.paid_amount).payable
+
 
 class ClaimEvent(Base):
     """Append-only: triggers refuse UPDATE, DELETE and TRUNCATE; each event is chained to the one
@@ -103,13 +114,30 @@ class ClaimFinding(Base):
 
 
 class Decision(Base):
+    """The approved amount is the claim's approved total; a decision after a reopening is set against
+    what the claim had been paid (paid_before), leaving `payable` to release or `recovery` to record.
+    The checks hold in the database too (migration 0004: CHECK constraints on PostgreSQL, triggers on
+    SQLite, which cannot add a constraint to an existing table)."""
+
     __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint(
+            "paid_before >= 0 AND payable >= 0 AND recovery >= 0 AND (payable = 0 OR recovery = 0)",
+            name="amounts_not_negative",
+        ),
+        CheckConstraint(
+            "round(payable - recovery - approved_amount + paid_before, 2) = 0", name="payable_balances"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
     outcome: Mapped[str] = mapped_column(String(16))
     assessed_loss: Mapped[Decimal] = mapped_column(Money)
     approved_amount: Mapped[Decimal] = mapped_column(Money)
+    paid_before: Mapped[Decimal] = mapped_column(Money)
+    payable: Mapped[Decimal] = mapped_column(Money)
+    recovery: Mapped[Decimal] = mapped_column(Money)
     reason_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     payment_method: Mapped[str | None] = mapped_column(String(24), nullable=True)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ScalarSelect, Select, exists, func, or_, select, true
+from sqlalchemy import Row, ScalarSelect, Select, Subquery, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from claimops.claims.lifecycle import Status
@@ -164,24 +165,36 @@ def review_facts(session: Session, claim: Claim) -> ReviewFacts:
         last_year.label("last_year"),
         has_findings.label("has_findings"),
     ).subquery()
-    docs = select(Document.doc_type).where(Document.claim_id == claim.id).distinct().subquery()
-    # one row of counts, repeated once per document type (once with NULL when there are none)
-    rows = session.execute(select(counts, docs.c.doc_type).select_from(counts.outerjoin(docs, true()))).all()
-    first = rows[0]
+    first, doc_types = _with_doc_types(session, counts, claim.id)
     return ReviewFacts(
         terms=terms_with(claim.policy, money_or_zero(first.paid)),
         same_incident=first.same_incident,
         last_year=first.last_year,
         has_findings=bool(first.has_findings),
-        doc_types=[r.doc_type for r in rows if r.doc_type is not None],
+        doc_types=doc_types,
     )
+
+
+def _with_doc_types(session: Session, figures: Subquery, claim_id: int) -> tuple[Row[Any], list[str]]:
+    """A one-row subquery of figures and the claim's received document types, in one round trip."""
+    docs = select(Document.doc_type).where(Document.claim_id == claim_id).distinct().subquery()
+    # the row of figures, repeated once per document type (once with NULL when there are none)
+    stmt = select(figures, docs.c.doc_type).select_from(figures.outerjoin(docs, true()))
+    rows = session.execute(stmt).all()
+    return rows[0], [r.doc_type for r in rows if r.doc_type is not None]
 
 
 @dataclass(frozen=True)
 class DecisionFacts:
-    terms: PolicyTerms
+    terms: PolicyTerms  # paid to date: what the policy has paid on its other claims
+    paid_before: Decimal  # what this claim has been paid (before a reopening's new decision)
     blocking_findings: int
     current_decisions: int
+    doc_types: list[str]  # document types received
+
+
+def paid_on_claim(claim_id: int) -> ScalarSelect[Any]:
+    return select(func.sum(Payment.amount)).where(Payment.claim_id == claim_id).scalar_subquery()
 
 
 def decision_facts(session: Session, claim: Claim) -> DecisionFacts:
@@ -197,15 +210,19 @@ def decision_facts(session: Session, claim: Claim) -> DecisionFacts:
         .where(Decision.claim_id == claim.id, Decision.current)
         .scalar_subquery()
     )
-    row = session.execute(
-        select(
-            paid_on_policy(claim.policy_id).label("paid"),
-            blocking.label("blocking"),
-            current.label("current"),
-        )
-    ).one()
+    counts = select(
+        paid_on_policy(claim.policy_id).label("paid"),
+        paid_on_claim(claim.id).label("claim_paid"),
+        blocking.label("blocking"),
+        current.label("current"),
+    ).subquery()
+    first, doc_types = _with_doc_types(session, counts, claim.id)
+    claim_paid = money_or_zero(first.claim_paid)
+    # the claim's own payments are set against its new total, not counted again against the limit
     return DecisionFacts(
-        terms=terms_with(claim.policy, money_or_zero(row.paid)),
-        blocking_findings=row.blocking,
-        current_decisions=row.current,
+        terms=terms_with(claim.policy, money_or_zero(first.paid) - claim_paid),
+        paid_before=claim_paid,
+        blocking_findings=first.blocking,
+        current_decisions=first.current,
+        doc_types=doc_types,
     )

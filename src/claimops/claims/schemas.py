@@ -44,7 +44,10 @@ class DecideIn(BaseModel):
     assessed_loss: MoneyIn
     reason_codes: list[str] = Field(default_factory=list)
     payment_method: PaymentMethod | None = None
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=2000)  # required when the assessed loss is above the claim
+    # deciding while required documents are missing: explicit, with a reason (claims/approval.py)
+    override_missing_documents: bool = False
+    override_reason: str = Field(default="", max_length=2000)
 
     @field_validator("payment_method", mode="before")
     @classmethod
@@ -80,7 +83,10 @@ class FindingOut(BaseModel):
 class DecisionOut(BaseModel):
     outcome: str
     assessed_loss: MoneyOut
-    approved_amount: MoneyOut
+    approved_amount: MoneyOut  # the claim's approved total
+    paid_before: MoneyOut  # what the claim had been paid when decided (after a reopening)
+    payable: MoneyOut  # what this decision's payment releases
+    recovery: MoneyOut  # paid beyond the new total, to recover
     reason_codes: list[str]
     payment_method: str | None
     decided_by: str | None

@@ -12,13 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from claimops.claims import checklist as checklists
+from claimops.claims.approval import DecisionCase, approval_reasons, overridden_documents
 from claimops.claims.ledger import GENESIS, EventContent
 from claimops.claims.lifecycle import Action, Outcome, Status, transition
 from claimops.claims.models import Claim, ClaimEvent, ClaimFinding, ClaimTiming, Decision
 from claimops.claims.queries import decision_facts, review_facts
 from claimops.claims.review import Finding, ReviewContext, ReviewRules, review, straight_through
 from claimops.claims.schemas import ActionIn, DecideIn, ReportIn
-from claimops.claims.settlement import settle, validate_reason_codes
+from claimops.claims.settlement import against_paid, settle, validate_reason_codes
 from claimops.claims.timing import stage_durations
 from claimops.clock import as_utc, local_date
 from claimops.config import Settings
@@ -247,7 +248,7 @@ def perform(
         raise ValidationFailed(f"{action.value} is not a plain action", code="UNKNOWN_ACTION")
     actor.require(f"claim.{action.value}")
     claim = get_claim(session=session, claim_number=claim_number, for_update=True)
-    transition(Status(claim.status), action)  # fail before any other work
+    transition(Status(claim.status), action, payable=claim.payable > 0)  # fail before any other work
     data: dict[str, Any] = {}
     if cmd.reason_codes:
         data["reason_codes"] = validate_reason_codes(cmd.reason_codes)
@@ -259,12 +260,6 @@ def perform(
         if unknown:
             raise ValidationFailed(f"unknown document type(s): {', '.join(unknown)}", code="UNKNOWN_DOC_TYPE")
         data["doc_types"] = wanted
-    if (
-        action is Action.CLOSE
-        and claim.status == Status.DECIDED.value
-        and claim.outcome != Outcome.DENIED.value
-    ):
-        raise Conflict("an approved claim is closed after payment, not before", code="CLOSE_BEFORE_PAYMENT")
     if action is Action.REOPEN:
         _retire_decision(session, claim)
         claim.reopen_count += 1
@@ -316,22 +311,39 @@ def _decide(*, session: Session, claim: Claim, actor: Actor, cmd: DecideIn, now:
         terms=facts.terms,
         reason_codes=cmd.reason_codes,
     )
+    case = DecisionCase(
+        approves=result.outcome is not Outcome.DENIED,
+        assessed_loss=cmd.assessed_loss,
+        claimed_amount=claim.claimed_amount,
+        note=cmd.note,
+        missing_documents=checklists.missing(claim.line, facts.doc_types),
+        override_missing_documents=cmd.override_missing_documents,
+        override_reason=cmd.override_reason,
+    )
+    overridden = overridden_documents(case)
+    # after a reopening the new total is set against what the claim has been paid
+    split = against_paid(result.approved_amount, facts.paid_before)
+    waits_for = approval_reasons(
+        case,
+        payable=split.payable,
+        within_authority=actor.within_authority(result.approved_amount),
+        blocking_findings=facts.blocking_findings,
+    )
     if facts.current_decisions:
         _retire_decision(session, claim)
-    pays = result.outcome is not Outcome.DENIED
-    needs_approval = pays and (
-        not actor.within_authority(result.approved_amount) or bool(facts.blocking_findings)
-    )
     decision = Decision(
         claim_id=claim.id,
         outcome=result.outcome.value,
         assessed_loss=cmd.assessed_loss,
         approved_amount=result.approved_amount,
+        paid_before=split.paid_before,
+        payable=split.payable,
+        recovery=split.recovery,
         reason_codes=result.reason_codes,
         payment_method=cmd.payment_method.value if cmd.payment_method else None,
         decided_by=actor.id,
         decided_at=as_utc(now),
-        requires_approval=needs_approval,
+        requires_approval=bool(waits_for),
         current=True,
         note=cmd.note,
     )
@@ -339,21 +351,24 @@ def _decide(*, session: Session, claim: Claim, actor: Actor, cmd: DecideIn, now:
     claim.outcome = result.outcome.value
     claim.assessed_loss = cmd.assessed_loss
     claim.approved_amount = result.approved_amount
+    data: dict[str, Any] = {
+        "outcome": result.outcome.value,
+        "approved_amount": str(result.approved_amount),
+        "paid_before": str(split.paid_before),
+        "payable": str(split.payable),
+        "recovery": str(split.recovery),
+        "reason_codes": result.reason_codes,
+        "requires_approval": bool(waits_for),
+    }
+    if waits_for:
+        data["approval_reasons"] = waits_for
+    if overridden:
+        data["missing_documents_overridden"] = overridden
+        data["override_reason"] = cmd.override_reason.strip()
     apply_transition(
-        session=session,
-        claim=claim,
-        action=Action.DECIDE,
-        actor=actor,
-        now=now,
-        note=cmd.note,
-        data={
-            "outcome": result.outcome.value,
-            "approved_amount": str(result.approved_amount),
-            "reason_codes": result.reason_codes,
-            "requires_approval": needs_approval,
-        },
+        session=session, claim=claim, action=Action.DECIDE, actor=actor, now=now, note=cmd.note, data=data
     )
-    if pays and not needs_approval:
+    if split.payable > 0 and not waits_for:
         apply_transition(session=session, claim=claim, action=Action.RELEASE, actor=actor, now=now)
     session.flush()
     return claim
@@ -375,7 +390,7 @@ def approve(*, session: Session, actor: Actor, claim_number: str, cmd: ActionIn,
     """An approver releases a decision above the decider's authority (or one with a blocking finding)."""
     actor.require("claim.approve")
     claim = get_claim(session=session, claim_number=claim_number, for_update=True)
-    transition(Status(claim.status), Action.APPROVE)
+    transition(Status(claim.status), Action.APPROVE, payable=claim.payable > 0)
     decision = current_decision(session, claim.id)
     if decision is None or not decision.requires_approval or decision.approved_by is not None:
         raise Conflict("this decision is not waiting for approval", code="NOT_AWAITING_APPROVAL")

@@ -1,7 +1,11 @@
 """Settlement (理赔决定的金额): pure Decimal arithmetic.
 
-payable = min(max(assessed_loss − deductible, 0) × (1 − coinsurance_rate), remaining_limit)
-remaining_limit = aggregate limit (sum insured) − what the policy has already paid.
+approved = min(max(assessed_loss − deductible, 0) × (1 − coinsurance_rate), remaining_limit)
+remaining_limit = aggregate limit (sum insured) − what the policy has paid on its other claims.
+
+A decision's approved amount is the claim's approved total. A decision after a reopening is
+supplementary: it is set against what the claim has already been paid (`against_paid`), so the claim
+is paid the difference, or a lower total leaves a recovery to record, never a second payment.
 """
 
 from __future__ import annotations
@@ -67,6 +71,20 @@ def payable(assessed_loss: Decimal, terms: PolicyTerms) -> tuple[Decimal, Decima
     net = max(assessed_loss - terms.deductible, Decimal(0))
     gross = to_money(net * (Decimal(1) - terms.coinsurance_rate))
     return min(gross, terms.remaining_limit), gross
+
+
+@dataclass(frozen=True)
+class AgainstPaid:
+    """A decision's approved total set against what the claim had been paid when it was decided."""
+
+    paid_before: Decimal
+    payable: Decimal  # what the decision's payment releases: max(approved − paid before, 0)
+    recovery: Decimal  # paid beyond the new total, to recover: max(paid before − approved, 0)
+
+
+def against_paid(approved_total: Decimal, paid_before: Decimal) -> AgainstPaid:
+    approved, paid = to_money(approved_total), to_money(paid_before)
+    return AgainstPaid(paid, max(approved - paid, ZERO), max(paid - approved, ZERO))
 
 
 def validate_reason_codes(codes: list[str]) -> list[str]:

@@ -121,7 +121,7 @@ def detail(session: Session, claim: Claim, lang: str = "zh") -> ClaimOut:
         **base,
         description=claim.description,
         outcome=claim.outcome,
-        allowed_actions=[a.value for a in allowed_actions(Status(claim.status))],
+        allowed_actions=[a.value for a in allowed_actions(Status(claim.status), payable=claim.payable > 0)],
         straight_through=claim.straight_through,
         reopen_count=claim.reopen_count,
         events=[
@@ -157,6 +157,9 @@ def detail(session: Session, claim: Claim, lang: str = "zh") -> ClaimOut:
             outcome=decision.outcome,
             assessed_loss=decision.assessed_loss,
             approved_amount=decision.approved_amount,
+            paid_before=decision.paid_before,
+            payable=decision.payable,
+            recovery=decision.recovery,
             reason_codes=decision.reason_codes,
             payment_method=decision.payment_method,
             decided_by=decided_by,

@@ -16,6 +16,8 @@ PRAGMAs around it. PostgreSQL: one COPY per table, its text built as byte matric
 Python object per value) and fed through a queue so the server parses while the next chunk is built.
 Secondary indexes, and on PostgreSQL the foreign keys, are dropped for the load and rebuilt after it;
 rebuilding the foreign keys re-validates every reference (on SQLite `PRAGMA foreign_key_check` does).
+The payment guard (a trigger, migration 0004) is set aside likewise and its rule checked over all
+loaded payments in one query before it is put back.
 Values take the form SQLAlchemy's column types give them (SQLite: naive UTC "YYYY-MM-DD
 HH:MM:SS.ffffff" text and decimal strings), so the ORM reads them back unchanged.
 """
@@ -43,6 +45,7 @@ from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from claimops.claims import ledger
+from claimops.claims.approval import ABOVE_CLAIMED, AUTHORITY
 from claimops.claims.lifecycle import Action, Status, transition
 from claimops.claims.models import Claim
 from claimops.claims.settlement import PolicyTerms, settle
@@ -54,6 +57,7 @@ from claimops.demo import names
 from claimops.demo.truth import metadata as truth_metadata
 from claimops.documents import storage
 from claimops.errors import IllegalTransition, ValidationFailed
+from claimops.payments import guards as guard
 from claimops.users.models import User
 from claimops.users.passwords import password_problem
 from claimops.users.roles import can
@@ -242,6 +246,7 @@ def check(data: g.DemoData) -> None:
     _check_decisions(data, in_force)
     _check_payments(data, in_force)
     _check_claims(data)
+    _check_documents(data)
 
 
 def _check_histories(data: g.DemoData) -> Arr:
@@ -290,13 +295,16 @@ def _check_decisions(data: g.DemoData, in_force: Arr) -> None:
     if len(dec["claim"]) == 0:
         return
     pays = dec["outcome"] != g.DENIED
-    need = pays & (dec["approved"] > g.AUTHORITY[dec["decided_by"]])
-    _same(data, dec["requires_approval"], need, dec["claim"], "approval is needed above the decider's limit")
+    above = pays & (dec["assessed"] > c["claimed"][dec["claim"]])
+    payable = dec["payable"] > 0
+    need = payable & ((dec["approved"] > g.AUTHORITY[dec["decided_by"]]) | above)
+    _same(data, dec["requires_approval"], need, dec["claim"], "approval above the limit or the claim")
+    _fail(data, above & (dec["note"] == g.N_NONE), dec["claim"], "an assessed loss above the claim says why")
     nxt = np.flatnonzero((ev["from_status"] == ST[Status.DECIDED]) & (in_force >= 0))
     d, a, who, when, cl = in_force[nxt], action[nxt], actor[nxt], at[nxt], claim[nxt]
     close, release, approve = a == AC[Action.CLOSE], a == AC[Action.RELEASE], a == AC[Action.APPROVE]
-    _fail(data, close & pays[d], cl, "an approved claim is closed only after payment")
-    _fail(data, release & (~pays[d] | need[d]), cl, "released without the authority")
+    _fail(data, close & payable[d], cl, "a claim with something payable is closed only after payment")
+    _fail(data, release & (~payable[d] | need[d]), cl, "released without the authority")
     _fail(data, release & ((who != dec["decided_by"][d]) | (when != dec["decided_at"][d])), cl,
           "a release is the decider's, at the decision")  # fmt: skip
     _fail(data, approve & ~need[d], cl, "approved though within the decider's authority")
@@ -335,11 +343,13 @@ def _check_payments(data: g.DemoData, in_force: Arr) -> None:
     d = pay["decision"]
     _fail(data, np.bincount(d, minlength=len(dec["claim"]))[d] > 1, pay["claim"], "one payment per decision")
     _fail(data, dec["outcome"][d] == g.DENIED, pay["claim"], "a denial is not paid")
-    _fail(data, pay["amount"] != dec["approved"][d], pay["claim"], "the payment is the approved amount")
+    _fail(data, pay["amount"] != dec["payable"][d], pay["claim"], "the payment is the decision's payable")
     _fail(data, pay["amount"] <= 0, pay["claim"], "a payment is positive")
     _fail(
         data, pay["released_by"] == dec["decided_by"][d], pay["claim"], "the decider may not pay (four eyes)"
     )
+    approver_pays = pay["released_by"] == dec["approved_by"][d]
+    _fail(data, approver_pays, pay["claim"], "the approver may not pay (four eyes)")
     paid = np.bincount(pay["claim"], weights=pay["amount"], minlength=n).astype(np.int64)
     _same(data, c["paid"], paid, np.arange(n), "paid_amount is the sum of the payments")
     pol = c["policy"].astype(np.int64)
@@ -376,26 +386,46 @@ def _check_claims(data: g.DemoData) -> None:
     _fail(data, early, docs["claim"], "a document arrives after the report")
 
 
-def paid_before(data: g.DemoData) -> Arr:
-    """Per decision: what its policy had paid before the decision (the settlement's paid_to_date)."""
+def _check_documents(data: g.DemoData) -> None:
+    """A decision that approves an amount has the line's required documents (no override needed)."""
+    c, dec, docs = data.claims, data.decisions, data.documents
+    required = np.zeros((len(g.LINES), len(g.DOC_TYPES)), dtype=bool)
+    for line, types in enumerate(g.REQUIRED):
+        required[line, [g.DOC_TYPES.index(t) for t in types]] = True
+    wanted = required[c["line"][docs["claim"]], docs["doc_type"]]
+    claim, at = docs["claim"][wanted].astype(np.int64), docs["uploaded_at"][wanted]
+    key = np.sort((claim << 34) | at)  # uploads of required documents, by claim and time
+    d_claim = dec["claim"].astype(np.int64)
+    have = np.searchsorted(key, (d_claim << 34) | dec["decided_at"], side="right") - np.searchsorted(
+        key, d_claim << 34, side="left"
+    )
+    need = required.sum(axis=1)[c["line"][d_claim]]
+    approves = dec["outcome"] != g.DENIED
+    _fail(data, approves & (have < need), dec["claim"], "approved without the required documents")
+
+
+def paid_before(data: g.DemoData, *, own: bool = False) -> Arr:
+    """Per decision: what its policy had paid before the decision, or with `own` what its claim had."""
     c, dec, pay = data.claims, data.decisions, data.payments
-    pol = c["policy"].astype(np.int64)
-    pay_key = (pol[pay["claim"]] << 32) | pay["paid_at"]
+    group = np.arange(len(c["line"]), dtype=np.int64) if own else c["policy"].astype(np.int64)
+    pay_key = (group[pay["claim"]] << 32) | pay["paid_at"]
     order = np.argsort(pay_key, kind="stable")
     pay_key = pay_key[order]
     cum = np.r_[0, np.cumsum(pay["amount"][order])]
-    dec_pol = pol[dec["claim"]]
-    upto = np.searchsorted(pay_key, (dec_pol << 32) | dec["decided_at"], side="left")
-    base = np.searchsorted(pay_key, dec_pol << 32, side="left")
+    dec_group = group[dec["claim"]]
+    upto = np.searchsorted(pay_key, (dec_group << 32) | dec["decided_at"], side="left")
+    base = np.searchsorted(pay_key, dec_group << 32, side="left")
     return np.asarray((cum[upto] - cum[base]).astype(np.int64))
 
 
 def _check_settlement(data: g.DemoData) -> None:
     """Each decision's outcome, approved amount and reasons are what the settlement rule gives for
-    its assessed loss, the policy's terms and what the policy had paid before it."""
+    its assessed loss, the policy's terms and what the policy had paid on other claims before it; its
+    paid_before, payable and recovery set the total against what its own claim had been paid."""
     dec, c, p = data.decisions, data.claims, data.policies
     nd = len(dec["claim"])
-    before = paid_before(data)
+    own = paid_before(data, own=True)
+    before = paid_before(data) - own
     pol = c["policy"][dec["claim"]]
     inc = c["incident_date"][dec["claim"]]
     in_force = (p["effective_from"][pol] <= inc) & (inc <= p["effective_to"][pol])
@@ -418,6 +448,9 @@ def _check_settlement(data: g.DemoData) -> None:
         rows = np.sort(np.r_[np.flatnonzero(special), sample])
     for lo in range(0, len(rows), 100_000):  # in slices: Python values for a million rows are large
         _settle(data, rows[lo : lo + 100_000], before)
+    _same(data, dec["paid_before"], own, dec["claim"], "paid_before is what the claim had been paid")
+    _same(data, dec["payable"], np.maximum(dec["approved"] - own, 0), dec["claim"], "payable")
+    _same(data, dec["recovery"], np.maximum(own - dec["approved"], 0), dec["claim"], "recovery")
 
 
 def payable_cents(
@@ -1030,13 +1063,19 @@ def _events(data: g.DemoData, ids: _Ids, heads: Arr) -> Iterator[Rows]:
         reasons, reason_table = _reason_lists(dec["reasons"][d])
         code[decided] = len(table) + np.arange(len(decided))
         table += [
-            f'{{"approved_amount":"{a}","outcome":"{o}","reason_codes":{reason_table[r]},'
+            # the ledger's canonical form: compact, keys sorted (claims/ledger.data_text)
+            f'{{{_approval_reasons(w)}"approved_amount":"{a}","outcome":"{o}","paid_before":"{b}",'
+            f'"payable":"{pa}","reason_codes":{reason_table[r]},"recovery":"{rc}",'
             f'"requires_approval":{"true" if q else "false"}}}'
-            for o, a, r, q in zip(
+            for o, a, b, pa, rc, r, q, w in zip(
                 [_Labels.outcomes[k] for k in dec["outcome"][d].tolist()],
                 _money_text(dec["approved"][d]),
+                _money_text(dec["paid_before"][d]),
+                _money_text(dec["payable"][d]),
+                _money_text(dec["recovery"][d]),
                 reasons.tolist(),
                 dec["requires_approval"][d].tolist(),
+                _waits_for(data, d).tolist(),
                 strict=True,
             )
         ]
@@ -1129,6 +1168,23 @@ def _at_texts(at: Arr) -> list[str]:
     return list((starts[day - lo] + _times_of_day()[at % g.DAY]).tolist())
 
 
+def _waits_for(data: g.DemoData, d: Arr) -> Arr:
+    """Per decision in `d`, why it waits for an approver as bits: 1 authority, 2 above the claim."""
+    dec = data.decisions
+    if len(d) == 0:
+        return np.zeros(0, dtype=np.int64)
+    payable = dec["payable"][d] > 0
+    authority = payable & (dec["approved"][d] > g.AUTHORITY[dec["decided_by"][d]])
+    above = payable & (dec["assessed"][d] > data.claims["claimed"][dec["claim"][d]])
+    return np.asarray(authority.astype(np.int64) + 2 * above.astype(np.int64))
+
+
+def _approval_reasons(bits: int) -> str:
+    """The decide event's "approval_reasons" (claims/approval.py): the first key's JSON text and a comma."""
+    reasons = [r for bit, r in ((1, AUTHORITY), (2, ABOVE_CLAIMED)) if bits & bit]
+    return f'"approval_reasons":{json.dumps(reasons, separators=(",", ":"))},' if reasons else ""
+
+
 def _timings(data: g.DemoData, tm: Cols, ids: _Ids) -> Iterator[Rows]:
     for s in _spans(len(data.claims["line"])):
         yield [
@@ -1156,6 +1212,9 @@ def _decisions(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
             ("outcome", Col("label", dec["outcome"][s], table=_Labels.outcomes)),
             ("assessed_loss", Col("money", dec["assessed"][s])),
             ("approved_amount", Col("money", dec["approved"][s])),
+            ("paid_before", Col("money", dec["paid_before"][s])),
+            ("payable", Col("money", dec["payable"][s])),
+            ("recovery", Col("money", dec["recovery"][s])),
             ("reason_codes", Col("label", reasons, table=reason_table)),
             ("payment_method", Col("label", dec["method"][s], table=_Labels.methods)),
             ("decided_by", _user(ids, dec["decided_by"][s])),
@@ -1271,6 +1330,13 @@ def _day_range(data: g.DemoData) -> tuple[int, int]:
     return lo - 1, hi + 1
 
 
+def _check_paid_within_approved(conn: Connection) -> None:
+    """The payment guard's rule over every loaded payment (its trigger is set aside for the load)."""
+    claim_id = guard.first_overpaid_claim(conn)
+    if claim_id is not None:
+        raise ValidationFailed(f"claim id {claim_id} is paid above its approved total", code="BAD_HISTORY")
+
+
 def _load_sqlite(engine: Engine, data: g.DemoData, timings: Cols, hashed: str, clock: _Clock) -> None:
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
@@ -1304,11 +1370,22 @@ def _load_sqlite(engine: Engine, data: g.DemoData, timings: Cols, hashed: str, c
                 ).fetchall()
                 for name, _ in indexes:
                     raw.execute(f'DROP INDEX "{name}"')
+                # the payment guard sums a claim's payments per row: without the indexes that is a scan
+                # per row, so it is set aside for the load and its rule checked over all rows after it
+                guards = raw.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+                    (f"{guard.TRIGGER}%",),
+                ).fetchall()
+                for name, _ in guards:
+                    raw.execute(f'DROP TRIGGER "{name}"')
                 clock.lap("prepare")
                 _write_all(_Writer(raw, _Format(False, *_day_range(data)), clock), data, timings, ids)
                 for _, sql in indexes:
                     raw.execute(sql)
                 clock.lap("create indexes")
+                _check_paid_within_approved(conn)
+                for _, sql in guards:
+                    raw.execute(sql)
                 broken = raw.execute("PRAGMA foreign_key_check").fetchone()
                 if broken is not None:
                     raise ValidationFailed(f"foreign key violated: {tuple(broken)}", code="BAD_REFERENCE")
@@ -1348,11 +1425,14 @@ def _load_postgres(engine: Engine, data: g.DemoData, timings: Cols, hashed: str,
             conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _ in indexes:
             conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        conn.exec_driver_sql(f"ALTER TABLE payments DISABLE TRIGGER {guard.TRIGGER}")  # as on SQLite
         clock.lap("prepare")
         _write_all(_Writer(raw, _Format(True, *_day_range(data)), clock), data, timings, ids)
         for _, sql in indexes:
             conn.exec_driver_sql(sql)
         clock.lap("create indexes")
+        _check_paid_within_approved(conn)
+        conn.exec_driver_sql(f"ALTER TABLE payments ENABLE TRIGGER {guard.TRIGGER}")
         for name, table, definition in fks:  # validates every reference again
             conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         clock.lap("foreign keys")

@@ -73,6 +73,7 @@ NOTES = (
     "客户申诉，重新审核",
     "补充材料，申请追加赔付",
     "STP",
+    "追加定损：损失高于原报损金额",
 )
 (
     N_NONE,
@@ -85,6 +86,7 @@ NOTES = (
     N_APPEAL,
     N_SUPPLEMENT,
     N_STP,
+    N_ABOVE_CLAIMED,
 ) = range(len(NOTES))
 
 DESCRIPTIONS: tuple[tuple[str, ...], ...] = (
@@ -973,12 +975,13 @@ def _script(rng: np.random.Generator, c: Cols, offset: int, cutoff: int, stp_sta
     pays1 = outcome1 != DENIED
     small = (claimed <= 1_000_000) & ~inv & (u[:, 11] < 0.7)
     decider1 = np.where(stp, SYSTEM, np.where(small, c["handler"], c["reviewer"])).astype(np.int16)
-    needs1 = pays1 & (approved1 > AUTHORITY[decider1])
+    needs1 = pays1 & ((approved1 > AUTHORITY[decider1]) | (assessed1 > claimed))
     approver1 = _approver(approved1, u[:, 12])
 
-    # reopenings: appeals against denials, supplementary claims after payment (own policy only)
+    # reopenings: appeals against denials, supplementary claims after payment (own policy only, with
+    # room left under the sum insured: the new total adds to what was paid)
     appeal = ~pays1 & in_force & (u[:, 13] < 0.08)
-    supplement = pays1 & c["single_policy"] & (u[:, 13] < 0.005)
+    supplement = pays1 & c["single_policy"] & (approved1 < c["sum_insured"]) & (u[:, 13] < 0.005)
     reopen = appeal | supplement
     overturn = appeal & (u[:, 14] < 0.55)
     requested2 = np.where(
@@ -989,26 +992,23 @@ def _script(rng: np.random.Generator, c: Cols, offset: int, cutoff: int, stp_sta
         requested2 == PARTIAL, partial_code, np.where(requested2 == DENIED, codes1[:, 0], -1)
     )
     extra = claimed * (1_000 + (u[:, 16] * 3_000).astype(np.int64)) // 10_000
-    assessed2 = np.where(
+    assessed2 = np.where(  # a supplementary decision assesses the whole loss, the first part and the extra
         supplement,
-        extra,
+        assessed1 + extra,
         np.where(
             requested2 == PARTIAL, claimed * (6_000 + (u[:, 16] * 3_500).astype(np.int64)) // 10_000, claimed
         ),
     )
-    paid_before = np.where(supplement, approved1, 0)
+    # the new total is set against what the claim was paid, which is not counted again against the
+    # limit (a single-policy claim: nothing else is paid on its policy)
+    paid_before2 = np.where(supplement, approved1, 0)
     outcome2, approved2, codes2 = settle_cents(
-        requested2,
-        assessed2,
-        in_force,
-        c["deductible"],
-        c["coinsurance_bp"],
-        c["sum_insured"] - paid_before,
-        codes2,
+        requested2, assessed2, in_force, c["deductible"], c["coinsurance_bp"], c["sum_insured"], codes2
     )
     pays2 = outcome2 != DENIED
+    payable2 = np.maximum(approved2 - paid_before2, 0)
     decider2 = c["reviewer"]
-    needs2 = pays2 & (approved2 > AUTHORITY[decider2])
+    needs2 = (payable2 > 0) & ((approved2 > AUTHORITY[decider2]) | (assessed2 > claimed))
     approver2 = _approver(approved2, u[:, 17])
     provider = c["provider"]
     direct = (provider >= 0) & (((line == HEALTH) & (u[:, 18] < 0.35)) | ((line == AUTO) & (u[:, 18] < 0.45)))
@@ -1040,7 +1040,7 @@ def _script(rng: np.random.Generator, c: Cols, offset: int, cutoff: int, stp_sta
     P[:, 14] = decided
     P[:, 15] = decided & reopen
     P[:, 16] = P[:, 15]
-    P[:, 17] = P[:, 15] & pays2
+    P[:, 17] = P[:, 15] & (payable2 > 0)
     P[:, 18] = P[:, 17]
     P[:, 19] = P[:, 15]
 
@@ -1124,6 +1124,7 @@ def _script(rng: np.random.Generator, c: Cols, offset: int, cutoff: int, stp_sta
         outcome2=outcome2,
         assessed2=assessed2,
         approved2=approved2,
+        paid_before2=paid_before2,
         codes2=codes2,
         decider2=decider2,
         needs2=needs2,
@@ -1182,12 +1183,19 @@ def _rows(c: Cols, offset: int, keep: Arr, T: Arr, ACT: Arr, x: Cols) -> dict[st
     needs = pick(x["needs1"], x["needs2"])
     approve_slot = np.where(two, 17, 12)
     approved_kept = needs & keep[dec_claim, approve_slot]
+    assessed = pick(x["assessed1"], x["assessed2"]).astype(np.int64)
+    approved = pick(x["approved1"], x["approved2"]).astype(np.int64)
+    paid_before = pick(np.zeros(m, dtype=np.int64), x["paid_before2"]).astype(np.int64)
+    above = dec_pays & (assessed > c["claimed"][dec_claim])  # a note says why
     decisions = {
         "claim": (dec_claim + offset).astype(np.int32),
         "cycle": cycle,
         "outcome": dec_outcome,
-        "assessed": pick(x["assessed1"], x["assessed2"]).astype(np.int64),
-        "approved": pick(x["approved1"], x["approved2"]).astype(np.int64),
+        "assessed": assessed,
+        "approved": approved,
+        "paid_before": paid_before,
+        "payable": np.maximum(approved - paid_before, 0),
+        "recovery": np.maximum(paid_before - approved, 0),
         "reasons": pick(x["codes1"], x["codes2"]).astype(np.int8),
         "method": np.where(dec_pays, x["method"][dec_claim], -1).astype(np.int8),
         "decided_by": pick(x["decider1"], x["decider2"]).astype(np.int16),
@@ -1196,7 +1204,9 @@ def _rows(c: Cols, offset: int, keep: Arr, T: Arr, ACT: Arr, x: Cols) -> dict[st
         "approved_by": np.where(approved_kept, ACT[dec_claim, approve_slot], -1).astype(np.int16),
         "approved_at": np.where(approved_kept, T[dec_claim, approve_slot], -1),
         "current": two | ~reopened[dec_claim],
-        "note": np.where(x["stp"][dec_claim] & ~two, N_STP, N_NONE).astype(np.int8),
+        "note": np.where(above, N_ABOVE_CLAIMED, np.where(x["stp"][dec_claim] & ~two, N_STP, N_NONE)).astype(
+            np.int8
+        ),
     }
     dec_key = dec_claim * 2 + cycle
 
@@ -1210,7 +1220,7 @@ def _rows(c: Cols, offset: int, keep: Arr, T: Arr, ACT: Arr, x: Cols) -> dict[st
     payments = {
         "claim": (pay_claim + offset).astype(np.int32),
         "decision": pay_dec.astype(np.int64),
-        "amount": decisions["approved"][pay_dec],
+        "amount": decisions["payable"][pay_dec],
         "method": pay_method.astype(np.int8),
         "paid_at": T[pay_claim, np.where(pay_cycle == 1, 18, 13)],
         "released_by": x["payer"][pay_claim].astype(np.int16),
@@ -1240,6 +1250,9 @@ def _rows(c: Cols, offset: int, keep: Arr, T: Arr, ACT: Arr, x: Cols) -> dict[st
     note[slot == 10] = N_WITHDRAW
     note[slot == 15] = np.where(x["appeal"][row[slot == 15]], N_APPEAL, N_SUPPLEMENT)
     note[(slot == 11) & x["stp"][row]] = N_STP
+    for k, cyc in ((11, "1"), (16, "2")):  # a decision above the claim says why, in its event too
+        above_claim = (x[f"outcome{cyc}"] != DENIED) & (x[f"assessed{cyc}"] > c["claimed"])
+        note[(slot == k) & above_claim[row]] = N_ABOVE_CLAIMED
     events = {
         "claim": (row + offset).astype(np.int32),
         "seq": seq.astype(np.int16),

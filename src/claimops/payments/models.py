@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from claimops.db import Base, Money, UTCDateTime
@@ -11,10 +11,14 @@ from claimops.db import Base, Money, UTCDateTime
 
 class Payment(Base):
     """One payment per decision (unique decision_id) and per idempotency key: the database refuses a
-    second one even when two requests race past the Python checks."""
+    second one even when two requests race past the Python checks. A trigger (migration 0004) refuses
+    a payment that would take the claim's payments above its decision's approved total."""
 
     __tablename__ = "payments"
-    __table_args__ = (Index("ix_payments_paid_at", "paid_at"),)
+    __table_args__ = (
+        Index("ix_payments_paid_at", "paid_at"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)

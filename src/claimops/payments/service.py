@@ -1,9 +1,12 @@
-"""Releasing a claim's payment: idempotent, four-eyes, and at most once per decision.
+"""Releasing a claim's payment: idempotent, four-eyes, at most once per decision, and never more
+than the claim's approved total.
 
 The guarantees hold in the database, not only here: payments.decision_id and
 payments.idempotency_key are unique, the claim row is locked (PostgreSQL) and the insert is
 INSERT ... ON CONFLICT DO NOTHING, so of any number of racing requests exactly one pays and the others
-find its row instead of failing their transaction.
+find its row instead of failing their transaction. A payment releases its decision's `payable` (the
+approved total less what the claim had been paid); a trigger refuses any payment that would take the
+claim's payments above the decision's approved total, and that refusal is a 409 here.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from claimops.claims.lifecycle import Action, Status, transition
@@ -25,6 +29,7 @@ from claimops.claims.service import apply_transition, get_claim
 from claimops.clock import as_utc
 from claimops.db import is_postgres
 from claimops.errors import Conflict, Forbidden, ValidationFailed
+from claimops.payments.guards import is_refusal
 from claimops.payments.models import Payment
 from claimops.payments.schemas import PaymentIn
 from claimops.policies.models import Policy
@@ -80,17 +85,26 @@ def release_payment(
             raise Conflict(f"claim {claim_number} has already been paid", code="ALREADY_PAID")
         transition(Status(claim.status), Action.PAY)
     assert decision is not None  # payment_pending always has a current decision
+    # four eyes across the three roles: decide, approve, pay
     if decision.decided_by is not None and decision.decided_by == actor.id:
         raise Forbidden("the user who decided a claim may not release its payment", code="FOUR_EYES")
-    amount = decision.approved_amount
+    if decision.approved_by is not None and decision.approved_by == actor.id:
+        raise Forbidden("the user who approved a decision may not release its payment", code="FOUR_EYES")
+    amount = decision.payable
     if cmd.amount is not None and cmd.amount != amount:
         raise ValidationFailed(
-            f"the payment must be the approved amount {amount}",
+            f"the payment must be the decision's payable amount {amount}",
             code="AMOUNT_NOT_APPROVED",
-            details={"approved_amount": str(amount)},
+            details={"payable": str(amount), "approved_amount": str(decision.approved_amount)},
+        )
+    if amount <= 0 or claim.paid_amount + amount > decision.approved_amount:
+        raise Conflict(
+            f"paying {amount} would take claim {claim_number} (paid {claim.paid_amount}) above its "
+            f"approved total {decision.approved_amount}",
+            code="PAYMENT_ABOVE_APPROVED",
         )
     _check_policy_limit(session, claim, amount)
-    payment = _insert_once(
+    payment = _insert_guarded(
         session,
         claim_id=claim.id,
         decision_id=decision.id,
@@ -140,6 +154,19 @@ def _insert_once(session: Session, **values: Any) -> Payment | None:
     insert = pg_insert if is_postgres(session) else sqlite_insert
     stmt = insert(Payment).values(**values).on_conflict_do_nothing().returning(Payment)
     return session.scalars(stmt).first()
+
+
+def _insert_guarded(session: Session, **values: Any) -> Payment | None:
+    """`_insert_once`, with the database's refusal of a payment above the approved total as a 409
+    (the request's unit of work then rolls back)."""
+    try:
+        return _insert_once(session, **values)
+    except IntegrityError as exc:
+        if not is_refusal(exc):
+            raise
+        raise Conflict(
+            "the database refused a payment above the claim's approved total", code="PAYMENT_ABOVE_APPROVED"
+        ) from None
 
 
 def _check_policy_limit(session: Session, claim: Claim, amount: Decimal) -> None:

@@ -511,6 +511,11 @@ def _event_details(e: EventOut, lang: str) -> list[str]:
         out.append(t(f"outcome.{data['outcome']}", lang))
         if data.get("approved_amount") is not None:
             out.append(f"¥{Decimal(str(data['approved_amount'])):,.2f}")
+        if Decimal(str(data.get("paid_before") or 0)) > 0:  # a supplementary decision
+            for key in ("paid_before", "payable", "recovery"):
+                out.append(f"{t('web.claim.' + key, lang)} ¥{Decimal(str(data[key])):,.2f}")
+        if data.get("missing_documents_overridden"):
+            out.append(t("web.claim.documents_overridden", lang, reason=data.get("override_reason", "")))
         if data.get("requires_approval"):
             out.append(t("web.claim.needs_approval", lang))
     if e.action == Action.PAY.value and data.get("amount") is not None:
@@ -547,8 +552,6 @@ def _claim_page(
     )
     view = detail(session, claim, lang)
     mine = [a for a in view.allowed_actions if can(actor.role, f"claim.{a}")]
-    if view.status == Status.DECIDED.value and view.outcome != "denied":
-        mine = [a for a in mine if a != Action.CLOSE.value]  # a payable claim is closed after payment
     events = [{"e": e, "details": _event_details(e, lang)} for e in view.events]
     missing = set(view.missing_documents)
     return page(
@@ -655,6 +658,8 @@ def _apply(
             reason_codes=_texts(form, "reason_codes"),
             payment_method=_text(form, "payment_method") or None,
             note=note,
+            override_missing_documents=_text(form, "override_missing_documents") == "on",
+            override_reason=_text(form, "override_reason"),
         )
         service.decide(session=session, actor=actor, claim_number=number, cmd=cmd, now=now, settings=settings)
     elif action == Action.APPROVE.value:

@@ -1,7 +1,7 @@
 """auth: token versions and revocations, login throttling, the personal-data access log
 
 Revision ID: 0005_auth
-Revises: 0003
+Revises: 0004_money
 Create Date: 2026-12-05 10:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import claimops.db
 
 revision = "0005_auth"
-down_revision = "0003"
+down_revision = "0004_money"
 branch_labels = None
 depends_on = None
 
