@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # Uploads
     max_upload_bytes: int = 10 * 1024 * 1024
 
+    # A report dated more than this many days back needs a late_report_reason (it moves the KPIs of
+    # a closed period); never before the policy's start nor in the future.
+    report_max_age_days: int = Field(default=365, ge=1)
+
     # Default authority limits per role (CNY); a user's own limit overrides.
     authority_handler: Decimal = Decimal("10000")
     authority_reviewer: Decimal = Decimal("50000")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from claimops.clock import utcnow
 from claimops.config import Settings
 from claimops.db import session_factory
-from claimops.errors import Unauthorized
+from claimops.errors import ClaimopsError, Unauthorized
 from claimops.i18n import normalize_lang
 from claimops.users.actor import Actor
 from claimops.users.models import User
@@ -60,6 +60,14 @@ async def get_now() -> datetime:
 NowDep = Annotated[datetime, Depends(get_now)]
 
 
+def token_subject(claims: dict[str, Any]) -> str:
+    """The user name a signed token is for; a token without one is invalid, not a server error."""
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub:
+        raise Unauthorized("invalid credentials", code="INVALID_TOKEN")
+    return sub
+
+
 def _token(request: Request, bearer: str | None) -> str | None:
     return bearer or request.cookies.get(COOKIE)
 
@@ -72,8 +80,8 @@ def get_current_user(
         raise Unauthorized("authentication required", code="NOT_AUTHENTICATED")
     claims = decode_token(token, secret=settings.resolved_secret_key)
     try:
-        user = get_user(session=session, username=str(claims["sub"]))
-    except Exception as exc:
+        user = get_user(session=session, username=token_subject(claims))
+    except ClaimopsError as exc:  # not a database error: a busy database is 503, not 401
         raise Unauthorized("invalid credentials", code="INVALID_TOKEN") from exc
     if not user.active:
         raise Unauthorized("this account is disabled", code="ACCOUNT_DISABLED")

@@ -23,7 +23,7 @@ from claimops.claims import service
 from claimops.claims.lifecycle import TERMINAL, Action, Status
 from claimops.claims.lines import LINES
 from claimops.claims.models import Claim
-from claimops.claims.queries import ClaimFilter, list_claims, queue_filter
+from claimops.claims.queries import MAX_PAGE, ClaimFilter, list_claims, queue_filter
 from claimops.claims.schemas import ActionIn, DecideIn, EventOut, ReportIn
 from claimops.claims.settlement import REASON_CODES
 from claimops.claims.views import detail
@@ -39,12 +39,13 @@ from claimops.payments.schemas import PaymentIn
 from claimops.payments.service import release_payment
 from claimops.policies.schemas import PolicyIn
 from claimops.policies.service import create_policy, policy_terms
+from claimops.schemas import DATE_RANGE_ERROR, in_date_range
 from claimops.users.actor import Actor
 from claimops.users.models import User
 from claimops.users.roles import can
 from claimops.users.security import create_token, decode_token
 from claimops.users.service import actor_for, authenticate, get_user
-from claimops.web.deps import COOKIE, LangDep, SessionDep, SettingsDep
+from claimops.web.deps import COOKIE, LangDep, SessionDep, SettingsDep, token_subject
 from claimops.web.templating import context, templates
 
 router = APIRouter(include_in_schema=False)
@@ -80,6 +81,7 @@ VALUE_ERRORS = {
     "effective_to must not be before effective_from": "dates_reversed",
     "sum_insured must be positive": "sum_insured_positive",
     "coinsurance_rate has at most four decimal places": "rate_decimals",
+    DATE_RANGE_ERROR: "date_range",
 }
 
 
@@ -106,7 +108,7 @@ def page_user(request: Request, session: SessionDep, settings: SettingsDep) -> U
         raise LoginRequired
     try:
         claims = decode_token(token, secret=settings.resolved_secret_key)
-        user = get_user(session=session, username=str(claims["sub"]))
+        user = get_user(session=session, username=token_subject(claims))
     except ClaimopsError as exc:
         raise LoginRequired from exc
     if not user.active:
@@ -274,10 +276,17 @@ def switch_language(code: str, back: Annotated[str, Query(alias="next")] = "/") 
 
 
 def _day(value: str | None) -> date | None:
+    """A filter's date; one that is not a date, or out of range, filters nothing."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is not None and in_date_range(day) else None
+
+
+def _page_number(text: str) -> int:
+    number = int(text) if text.isdigit() and len(text) <= 7 else 1
+    return min(max(number, 1), MAX_PAGE)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -297,8 +306,7 @@ def queue(
     scope: str = "queue",
 ) -> Response:
     scope = "all" if scope == "all" else "queue"
-    number = request.query_params.get("page", "1")
-    current = max(int(number), 1) if number.isdigit() else 1
+    current = _page_number(request.query_params.get("page", "1"))
     flt = queue_filter(actor_for(user, settings).role) if scope == "queue" else ClaimFilter()
     if status:
         flt.statuses = [status]
