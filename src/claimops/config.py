@@ -51,6 +51,19 @@ class Settings(BaseSettings):
     # a closed period); never before the policy's start nor in the future.
     report_max_age_days: int = Field(default=365, ge=1)
 
+    # Database waits, so that no request holds up another beyond them. PostgreSQL: lock_timeout,
+    # statement_timeout and idle_in_transaction_session_timeout on every connection (analytics reads
+    # and bulk loads get the long statement timeout); SQLite: the busy timeout is the lock timeout.
+    # A request that runs into one is answered 503 BUSY with Retry-After.
+    db_lock_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_statement_timeout_seconds: float = Field(default=30.0, gt=0)
+    db_long_statement_timeout_seconds: float = Field(default=600.0, gt=0)
+    db_idle_in_transaction_seconds: float = Field(default=60.0, gt=0)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    # `claimops serve`: requests still running this long after SIGTERM are cancelled.
+    shutdown_grace_seconds: int = Field(default=10, ge=1)
+
     # Default authority limits per role (CNY); a user's own limit overrides.
     authority_handler: Decimal = Decimal("10000")
     authority_reviewer: Decimal = Decimal("50000")

@@ -119,6 +119,17 @@ def page_user(request: Request, session: SessionDep, settings: SettingsDep) -> U
 PageUser = Annotated[User, Depends(page_user)]
 
 
+async def read_form(request: Request) -> FormData:
+    """The posted form, read on the event loop before any database work. Handlers that use the
+    database are plain `def` (run in the thread pool): a blocking call on the event loop stalls every
+    other request, and one waiting on a row lock whose holder cannot run stalls the server for good."""
+    return await request.form()
+
+
+# Declared before PageUser, so that the body is in before the request's transaction begins.
+PageForm = Annotated[FormData, Depends(read_form)]
+
+
 def _here(request: Request) -> str:
     """This page's address without ?lang, for the language switch to come back to."""
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
@@ -366,10 +377,14 @@ def new_claim_form(request: Request, user: PageUser, settings: SettingsDep, lang
 
 
 @router.post("/claims/new")
-async def new_claim(
-    request: Request, user: PageUser, session: SessionDep, settings: SettingsDep, lang: LangDep
+def new_claim(
+    request: Request,
+    form: PageForm,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    lang: LangDep,
 ) -> Response:
-    form = await request.form()
     try:
         check_csrf(request, form, settings)
         cmd = ReportIn(
@@ -429,10 +444,14 @@ def new_policy_form(request: Request, user: PageUser, settings: SettingsDep, lan
 
 
 @router.post("/policies/new")
-async def new_policy(
-    request: Request, user: PageUser, session: SessionDep, settings: SettingsDep, lang: LangDep
+def new_policy(
+    request: Request,
+    form: PageForm,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    lang: LangDep,
 ) -> Response:
-    form = await request.form()
     try:
         check_csrf(request, form, settings)
         cmd = PolicyIn(
@@ -551,16 +570,16 @@ def claim_page(
 
 
 @router.post("/claims/{claim_number}/act/{action}")
-async def claim_action(
+def claim_action(
     claim_number: str,
     action: str,
     request: Request,
+    form: PageForm,
     user: PageUser,
     session: SessionDep,
     settings: SettingsDep,
     lang: LangDep,
 ) -> Response:
-    form = await request.form()
     try:
         check_csrf(request, form, settings)
         _apply(session, actor_for(user, settings), settings, claim_number, action, form)
@@ -647,15 +666,15 @@ def _apply(
 
 
 @router.post("/claims/{claim_number}/documents")
-async def claim_upload(
+def claim_upload(
     claim_number: str,
     request: Request,
+    form: PageForm,
     user: PageUser,
     session: SessionDep,
     settings: SettingsDep,
     lang: LangDep,
 ) -> Response:
-    form = await request.form()
     try:
         check_csrf(request, form, settings)
         upload = form.get("file")
@@ -667,7 +686,7 @@ async def claim_upload(
             claim_number=claim_number,
             doc_type=_text(form, "doc_type"),
             filename=upload.filename,
-            data=await upload.read(settings.max_upload_bytes + 1),
+            data=upload.file.read(settings.max_upload_bytes + 1),
             now=utcnow(),
             settings=settings,
         )
