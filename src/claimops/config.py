@@ -44,8 +44,10 @@ class Settings(BaseSettings):
     sla_review_days: int = 30
     sla_payment_days: int = 10
 
-    # Uploads
+    # Uploads; any other request body (JSON, forms) is limited to max_body_bytes. Both are refused by
+    # their Content-Length before authentication, and a body sent without one is cut off at the limit.
     max_upload_bytes: int = 10 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
 
     # A report dated more than this many days back needs a late_report_reason (it moves the KPIs of
     # a closed period); never before the policy's start nor in the future.

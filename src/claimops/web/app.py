@@ -13,6 +13,7 @@ import claimops.models  # noqa: F401 - registers every table before any query
 from claimops.config import Settings, get_settings
 from claimops.db import get_engine
 from claimops.web import errors
+from claimops.web.limits import RequestLimits
 
 
 def api_router() -> APIRouter:
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.resolved_database_url)
     errors.install(app)
+    app.add_middleware(RequestLimits, settings=settings)
     app.include_router(api_router())
     static = Path(str(resources.files("claimops.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
