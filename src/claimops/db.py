@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Connection, DateTime, Engine, MetaData, Numeric, create_engine, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -146,6 +146,8 @@ def make_engine(url: str, *, limits: DbLimits | None = None, **kwargs: Any) -> E
     kwargs["execution_options"] = {**kwargs.get("execution_options", {}), LIMITS: limits}
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": limits.lock})
+        if make_url(url).database not in (None, "", ":memory:"):  # a file: a queue pool
+            kwargs.setdefault("pool_timeout", limits.pool)
         engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
