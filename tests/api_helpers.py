@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -134,3 +136,43 @@ class Api:
         self.ok(self.pay(number, f"first-{number}"), 201)
         assert self.act("handler", number, "close")["status"] == "closed"
         return number
+
+
+CSRF = re.compile(r'name="csrf" value="([0-9A-Za-z_\-]+)"')
+
+
+def csrf_in(html: str) -> str:
+    found = CSRF.search(html)
+    assert found is not None, "no CSRF field on the page"
+    return found[1]
+
+
+def web_login(client: Any, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login form (with its CSRF field, where the form has one); the client keeps
+    the session cookie. `client` is a TestClient or an httpx.Client on a live server."""
+    data = {"username": username, "password": password}
+    form = CSRF.search(client.get("/login").text)
+    if form is not None:
+        data["csrf"] = form[1]
+    r = client.post("/login", data=data, follow_redirects=False)
+    assert r.status_code == 303, r.text
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """The app on a real socket (uvicorn in a thread), so that simultaneous requests really run at
+    once; yields its base URL."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        thread.join(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join()

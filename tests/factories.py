@@ -25,6 +25,43 @@ PNG = (
     b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# An ftyp box (24 bytes: size, "ftyp", major brand heic, minor version, compatible mif1 and heic)
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00\x00\x00\x08mdat"
+OOXML = "application/vnd.openxmlformats-officedocument"
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def content_types(main: str) -> bytes:
+    """An OOXML package's [Content_Types].xml whose main part has the type `main`."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+        f'2006/content-types"><Override PartName="/main.xml" ContentType="{main}"/></Types>'
+    ).encode()
+
+
+def docx(**extra: bytes) -> bytes:
+    main = f"{OOXML}.wordprocessingml.document.main+xml"
+    return zip_of(
+        {"[Content_Types].xml": content_types(main), "word/document.xml": b"<w:document/>", **extra}
+    )
+
+
+def xlsx(main: str = f"{OOXML}.spreadsheetml.sheet.main+xml", **extra: bytes) -> bytes:
+    return zip_of({"[Content_Types].xml": content_types(main), "xl/workbook.xml": b"<workbook/>", **extra})
+
+
+def ofd() -> bytes:
+    return zip_of({"OFD.xml": b"<ofd:OFD/>", "Doc_0/Document.xml": b"<ofd:Document/>"})
 
 
 def make_user(engine: Any, role: str = "handler", full_name: str = "", password: str = PASSWORD) -> str:

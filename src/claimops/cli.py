@@ -234,6 +234,9 @@ def serve(
         # uvicorn kills a worker that misses a 5 s health ping; a worker still importing, or one whose
         # pong thread waits for the GIL behind busy request threads, is slow, not hung
         timeout_worker_healthcheck=60,
+        # SIGTERM: stop accepting, let running requests finish, then cancel what is left (a client
+        # that never sends the rest of its body would otherwise keep the server up forever)
+        timeout_graceful_shutdown=get_settings().shutdown_grace_seconds,
     )
 
 

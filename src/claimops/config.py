@@ -45,8 +45,27 @@ class Settings(BaseSettings):
     sla_review_days: int = 30
     sla_payment_days: int = 10
 
-    # Uploads
+    # Uploads; any other request body (JSON, forms) is limited to max_body_bytes. Both are refused by
+    # their Content-Length before authentication, and a body sent without one is cut off at the limit.
     max_upload_bytes: int = 10 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
+
+    # A report dated more than this many days back needs a late_report_reason (it moves the KPIs of
+    # a closed period); never before the policy's start nor in the future.
+    report_max_age_days: int = Field(default=365, ge=1)
+
+    # Database waits, so that no request holds up another beyond them. PostgreSQL: lock_timeout,
+    # statement_timeout and idle_in_transaction_session_timeout on every connection (analytics reads
+    # and bulk loads get the long statement timeout); SQLite: the busy timeout is the lock timeout.
+    # A request that runs into one is answered 503 BUSY with Retry-After.
+    db_lock_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_statement_timeout_seconds: float = Field(default=30.0, gt=0)
+    db_long_statement_timeout_seconds: float = Field(default=600.0, gt=0)
+    db_idle_in_transaction_seconds: float = Field(default=60.0, gt=0)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    # `claimops serve`: requests still running this long after SIGTERM are cancelled.
+    shutdown_grace_seconds: int = Field(default=10, ge=1)
 
     # Logins: an account is locked after this many failures within the window, for the lockout period;
     # a client address that fails this often within the window waits for the window to pass.

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Connection, DateTime, Engine, MetaData, Numeric, create_engine, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from claimops.clock import as_utc
 from claimops.money import to_money
+
+if TYPE_CHECKING:
+    from claimops.config import Settings
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -65,6 +71,46 @@ class Money(TypeDecorator[Decimal]):
 
 
 READ_ONLY = "claimops_read_only"
+LIMITS = "claimops_limits"
+
+
+@dataclass(frozen=True)
+class DbLimits:
+    """How long a unit of work may wait for a lock or run one statement, in seconds.
+
+    Bounded so that no request holds up another beyond them: a request that hits one fails (503 BUSY)
+    and rolls back instead of queueing the server behind it. Long reads (analytics) and bulk loads
+    take `long_statement` through `allow_long_statements`."""
+
+    lock: float = 5.0
+    statement: float = 30.0
+    long_statement: float = 600.0
+    idle_in_transaction: float = 60.0
+    pool: float = 10.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DbLimits:
+        return cls(
+            lock=settings.db_lock_timeout_seconds,
+            statement=settings.db_statement_timeout_seconds,
+            long_statement=settings.db_long_statement_timeout_seconds,
+            idle_in_transaction=settings.db_idle_in_transaction_seconds,
+            pool=settings.db_pool_timeout_seconds,
+        )
+
+
+def _ms(seconds: float) -> int:
+    return max(int(seconds * 1000), 1)
+
+
+def allow_long_statements(conn: Connection) -> None:
+    """The long statement timeout for the rest of this connection's transaction (PostgreSQL)."""
+    if conn.dialect.name != "postgresql":
+        return
+    limits: DbLimits = conn.get_execution_options().get(LIMITS, DbLimits())
+    long_ms = _ms(limits.long_statement)
+    conn.exec_driver_sql(f"SET LOCAL statement_timeout = {long_ms}")
+    conn.exec_driver_sql(f"SET LOCAL idle_in_transaction_session_timeout = {long_ms}")
 
 
 @contextmanager
@@ -72,14 +118,36 @@ def reading(engine: Engine) -> Iterator[Connection]:
     """A connection for long reads (analytics). On SQLite its transaction begins DEFERRED: in WAL mode
     a reader sees one snapshot and never blocks writers, where BEGIN IMMEDIATE would hold the write
     lock for the whole read. Writing through it is a mistake the database will refuse once it
-    conflicts; use it for SELECTs only."""
+    conflicts; use it for SELECTs only. On PostgreSQL it has the long statement timeout."""
     with engine.connect() as conn:
-        yield conn.execution_options(**{READ_ONLY: True})
+        conn = conn.execution_options(**{READ_ONLY: True})
+        allow_long_statements(conn)
+        yield conn
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+# SQLSTATEs of a wait that ran out or lost to another transaction: lock_not_available (lock_timeout),
+# query_canceled (statement_timeout), idle_in_transaction_session_timeout, deadlock, serialization.
+BUSY_SQLSTATES = frozenset({"55P03", "57014", "25P03", "40P01", "40001"})
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database error means "busy, try again": a lock or statement timeout, SQLite's
+    "database is locked", no pooled connection free in time, or a connection the server ended."""
+    if isinstance(exc, PoolTimeout) or getattr(exc, "connection_invalidated", False):
+        return True
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    return isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig)
+
+
+def make_engine(url: str, *, limits: DbLimits | None = None, **kwargs: Any) -> Engine:
+    limits = limits or DbLimits()
+    kwargs["execution_options"] = {**kwargs.get("execution_options", {}), LIMITS: limits}
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": limits.lock})
+        if make_url(url).database not in (None, "", ":memory:"):  # a file: a queue pool
+            kwargs.setdefault("pool_timeout", limits.pool)
         engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -101,7 +169,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
-    return create_engine(url, **kwargs)
+    kwargs.setdefault("pool_timeout", limits.pool)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "postgresql":
+        timeouts = (
+            f"SET lock_timeout = {_ms(limits.lock)}",
+            f"SET statement_timeout = {_ms(limits.statement)}",
+            f"SET idle_in_transaction_session_timeout = {_ms(limits.idle_in_transaction)}",
+        )
+
+        @event.listens_for(engine, "connect")
+        def _pg_timeouts(dbapi_conn: Any, _record: Any) -> None:
+            # Session defaults, committed so that they outlive this first transaction.
+            cur = dbapi_conn.cursor()
+            for statement in timeouts:
+                cur.execute(statement)
+            cur.close()
+            dbapi_conn.commit()
+
+    return engine
 
 
 _engines: dict[str, Engine] = {}
@@ -117,7 +203,7 @@ def get_engine(url: str | None = None) -> Engine:
             from pathlib import Path
 
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        _engines[url] = make_engine(url)
+        _engines[url] = make_engine(url, limits=DbLimits.from_settings(settings))
     return _engines[url]
 
 

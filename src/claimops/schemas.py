@@ -1,7 +1,8 @@
-"""Shared Pydantic types: money in and out as strings of Decimal, never float."""
+"""Shared Pydantic types: money in and out as strings of Decimal, never float; bounded dates."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -33,3 +34,30 @@ def _amount(value: Decimal) -> Decimal:
 
 MoneyIn = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_amount)]
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: str(v), return_type=str)]
+
+
+# Any date we take in (filters, periods, policy terms, reports) lies in these years: wide enough for
+# any real claim, and a year or a day either side is still a date (9999-12-31 has no next day, and
+# 0001-01-01 in Shanghai is the year before in UTC).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+DATE_RANGE_ERROR = f"must be between {FIRST_DAY} and {LAST_DAY}"
+
+
+def in_date_range(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def _day(value: date) -> date:
+    if not in_date_range(value):
+        raise ValueError(DATE_RANGE_ERROR)
+    return value
+
+
+def _instant(value: datetime) -> datetime:
+    _day(value.date())
+    return value
+
+
+Day = Annotated[date, AfterValidator(_day)]
+Instant = Annotated[datetime, AfterValidator(_instant)]

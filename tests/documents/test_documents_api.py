@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,7 +12,7 @@ from api_helpers import Api
 from claimops.config import Settings
 from claimops.documents.models import Document
 from claimops.documents.storage import path_for
-from factories import PDF, PNG
+from factories import HEIC, OOXML, PDF, PNG, docx, ofd, xlsx, zip_of
 
 
 @pytest.fixture
@@ -77,3 +78,77 @@ def test_oversized_upload_is_413(api: Api, engine: Engine, settings: Settings) -
     )
     assert r.status_code == 413 and r.json()["error"]["code"] == "FILE_TOO_LARGE"
     assert docs(engine) == before
+
+
+def upload(api: Api, name: str, data: bytes, doc_type: str = "photos") -> tuple[Any, str]:
+    n = api.report(api.policy()["policy_number"])["claim_number"]
+    r = api.post(
+        "handler", f"/claims/{n}/documents", data={"doc_type": doc_type}, files={"file": (name, data)}
+    )
+    return r, n
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("page.html", HEIC + b"<html><script>alert(1)</script></html>"),  # a HEIC header, not a HEIC name
+        ("setup.exe", HEIC + b"MZ\x90\x00"),
+        ("photo", PNG),  # no extension
+        ("photo.", PNG),
+        ("scan.pdf", PNG),  # content and name disagree
+        ("photo.png", PDF),
+        ("photo.heic", HEIC[:16]),  # an ftyp box longer than the file
+        ("photo.heic", b"\x00\x00\x00\x18ftypqt  " + HEIC[12:]),  # a QuickTime movie
+        ("report.docx", zip_of({"readme.txt": b"any zip"})),
+        ("report.docx", xlsx()),  # a workbook named .docx
+        ("report.docx", zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b""})),
+        (
+            "book.xlsx",
+            xlsx(f"{OOXML}.spreadsheetml.sheet.macroEnabled.main+xml", **{"xl/vbaProject.bin": b"x"}),
+        ),
+        ("book.xlsx", xlsx(**{"xl/vbaProject.bin": b"macros"})),
+        ("invoice.ofd", zip_of({"Doc_0/Document.xml": b""})),
+        ("archive.zip", zip_of({"a.pdf": PDF})),
+        ("report.docx", b"PK\x03\x04 not really a zip"),
+        ("report.docx", docx(**{f"junk/{i}": b"" for i in range(10_001)})),  # too many entries
+    ],
+)
+def test_name_and_content_must_agree(api: Api, engine: Engine, name: str, data: bytes) -> None:
+    before = docs(engine)
+    r, _ = upload(api, name, data)
+    assert r.status_code == 415, r.text
+    assert r.json()["error"]["code"] == "UNSUPPORTED_FILE_TYPE"
+    assert docs(engine) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "content_type"),
+    [
+        ("IMG_0001.HEIC", HEIC, "image/heic"),
+        ("估损单.docx", docx(), f"{OOXML}.wordprocessingml.document"),
+        ("清单.xlsx", xlsx(), f"{OOXML}.spreadsheetml.sheet"),
+        ("发票.ofd", ofd(), "application/ofd"),
+        ("scan.JPG", b"\xff\xd8\xff\xe0 jpeg", "image/jpeg"),
+        ("scan.tif", b"II*\x00 tiff", "image/tiff"),
+    ],
+)
+def test_accepted_types_are_stored_with_their_content_type(
+    api: Api, name: str, data: bytes, content_type: str
+) -> None:
+    r, _ = upload(api, name, data)
+    assert r.status_code == 201, r.text
+    assert r.json()["content_type"] == content_type and r.json()["filename"] == name
+
+
+def test_the_stored_filename_is_the_last_part_without_control_characters(api: Api) -> None:
+    n = api.report(api.policy()["policy_number"])["claim_number"]
+    # written by hand: an HTTP client would percent-encode the control characters
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="doc_type"\r\n\r\nphotos\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="C:\\scans\\a\x00b\x01\x7f.pdf"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n" + PDF + b"\r\n--b--\r\n"
+    )
+    headers = {"Content-Type": "multipart/form-data; boundary=b"}
+    r = api.post("handler", f"/claims/{n}/documents", content=body, headers=headers)
+    assert r.status_code == 201, r.text
+    assert r.json()["filename"] == "ab.pdf"

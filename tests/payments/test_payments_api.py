@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import threading
-
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from api_helpers import PAYEE, Api, simultaneous_payments
+from api_helpers import PAYEE, Api, serving, simultaneous_payments
 from claimops.claims.models import Claim
 from claimops.config import Settings
 from claimops.payments.models import Payment
@@ -125,16 +122,8 @@ def live_server(engine: Engine, settings: Settings, backend: str):  # type: igno
         pytest.skip("the concurrency test is specified for PostgreSQL (SQLite serialises writers)")
     from claimops.web.app import create_app
 
-    config = uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=0, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        thread.join(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join()
+    with serving(create_app(settings, engine)) as url:
+        yield url
 
 
 @pytest.mark.parametrize("same_key", [False, True])

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -9,10 +8,11 @@ from pydantic import ValidationError
 from claimops.claims import service
 from claimops.claims.lifecycle import Action, Status
 from claimops.claims.lines import Line
-from claimops.claims.queries import ClaimFilter, list_claims, queue_filter
+from claimops.claims.queries import MAX_PAGE, ClaimFilter, list_claims, queue_filter
 from claimops.claims.schemas import ActionIn, ClaimOut, ClaimPage, DecideIn, ReportIn
 from claimops.claims.views import detail, summary
 from claimops.errors import NotFound, ValidationFailed
+from claimops.schemas import Day
 from claimops.users.access import CLAIM_API, record_access
 from claimops.web.deps import ActorDep, ClientAddress, LangDep, NowDep, SessionDep, SettingsDep
 
@@ -38,15 +38,15 @@ def index(
     actor: ActorDep,
     status: Annotated[list[Status] | None, Query()] = None,
     line: Annotated[list[Line] | None, Query()] = None,
-    reported_from: date | None = None,
-    reported_to: date | None = None,
-    incident_from: date | None = None,
-    incident_to: date | None = None,
-    region: str | None = None,
-    channel: str | None = None,
+    reported_from: Day | None = None,
+    reported_to: Day | None = None,
+    incident_from: Day | None = None,
+    incident_to: Day | None = None,
+    region: Annotated[str | None, Query(max_length=32)] = None,
+    channel: Annotated[str | None, Query(max_length=32)] = None,
     q: Annotated[str | None, Query(max_length=40)] = None,
     queue: Annotated[bool, Query(description="only the caller's work queue")] = False,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ClaimPage:
     actor.require("read")

@@ -51,6 +51,10 @@ class ClaimFilter:
     claim_ids: list[int] | None = None
 
 
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _filtered(stmt: Select[Any], f: ClaimFilter) -> Select[Any]:
     if f.statuses:
         stmt = stmt.where(Claim.status.in_(f.statuses))
@@ -79,16 +83,21 @@ def _filtered(stmt: Select[Any], f: ClaimFilter) -> Select[Any]:
             )
         )
     if f.q:
-        like = f"%{f.q.strip()}%"
+        # % and _ in what was typed are searched for as themselves, not as wildcards
+        like = f"%{escape_like(f.q.strip())}%"
         stmt = stmt.where(
             or_(
-                Claim.claim_number.like(like),
-                Claim.policy_id.in_(select(Policy.id).where(Policy.policy_number.like(like))),
+                Claim.claim_number.like(like, escape="\\"),
+                Claim.policy_id.in_(select(Policy.id).where(Policy.policy_number.like(like, escape="\\"))),
             )
         )
     if f.claim_ids is not None:
         stmt = stmt.where(Claim.id.in_(f.claim_ids))
     return stmt
+
+
+# Pages past this are refused (API) or not offered (pages): offsets stay far inside 64 bits.
+MAX_PAGE = 1_000_000
 
 
 def list_claims(

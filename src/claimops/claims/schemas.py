@@ -2,23 +2,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from claimops.claims.lifecycle import Outcome
 from claimops.payments.methods import PaymentMethod, normalize_method
-from claimops.schemas import MoneyIn, MoneyOut
+from claimops.schemas import Day, Instant, MoneyIn, MoneyOut
 
 
 class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     policy_number: str = Field(min_length=1, max_length=40)
-    incident_date: date
+    incident_date: Day
     description: str = Field(default="", max_length=4000)
     claimed_amount: MoneyIn
-    reported_at: datetime | None = None
+    # When the report came in, if not now (a report taken by phone and entered later). Not before the
+    # policy's start, not in the future; more than report_max_age_days back only with a reason.
+    reported_at: Instant | None = None
+    late_report_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
     channel: str = Field(default="", max_length=32)
 
     @field_validator("claimed_amount")

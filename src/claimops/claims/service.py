@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -145,6 +145,7 @@ def report_claim(
     if cmd.incident_date > local_date(reported_at):
         raise ValidationFailed("incident_date is after the report", code="INCIDENT_AFTER_REPORT")
     policy = get_policy(session=session, policy_number=cmd.policy_number)
+    _check_report_date(local_date(reported_at), local_date(now), policy.effective_from, cmd, settings)
     claim = Claim(
         claim_number=new_claim_number(reported_at),
         policy_id=policy.id,
@@ -169,8 +170,9 @@ def report_claim(
         actor_id=actor.id,
         actor=actor.name,
         at=reported_at,
-        note="",
-        data={"channel": claim.channel},
+        note=cmd.late_report_reason,
+        data={"channel": claim.channel}
+        | ({"late_report_reason": cmd.late_report_reason} if cmd.late_report_reason else {}),
     )
     for attempt in range(3):
         # the head goes in with the claim's INSERT; the hash covers the claim number, so per attempt
@@ -191,6 +193,24 @@ def report_claim(
     run_review(session=session, claim=claim, settings=settings)
     session.flush()
     return claim
+
+
+def _check_report_date(
+    reported: date, today: date, policy_start: date, cmd: ReportIn, settings: Settings
+) -> None:
+    """A backdated report counts in the KPIs of the period it is dated in: never before the policy,
+    and one older than report_max_age_days (a closed period, most likely) only with a reason."""
+    if reported < policy_start:
+        raise ValidationFailed(
+            f"reported_at {reported} is before the policy's start {policy_start}",
+            code="REPORTED_BEFORE_POLICY",
+        )
+    if (today - reported).days > settings.report_max_age_days and not cmd.late_report_reason:
+        raise ValidationFailed(
+            f"reported_at {reported} is more than {settings.report_max_age_days} days ago; "
+            "give a late_report_reason",
+            code="LATE_REPORT_REASON_REQUIRED",
+        )
 
 
 def received_doc_types(session: Session, claim_id: int) -> list[str]:

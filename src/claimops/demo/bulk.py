@@ -52,6 +52,7 @@ from claimops.claims.settlement import PolicyTerms, settle
 from claimops.claims.timing import COMPLETION, STAGE_STATES
 from claimops.clock import utcnow
 from claimops.config import get_settings
+from claimops.db import allow_long_statements
 from claimops.demo import generator as g
 from claimops.demo import names
 from claimops.demo.truth import metadata as truth_metadata
@@ -1404,6 +1405,7 @@ def _load_postgres(engine: Engine, data: g.DemoData, timings: Cols, hashed: str,
     clock.reset()
     with engine.connect() as conn, conn.begin():
         raw = conn.connection.driver_connection
+        allow_long_statements(conn)  # one COPY per table
         conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
         conn.exec_driver_sql("SET LOCAL maintenance_work_mem TO '256MB'")
         conn.exec_driver_sql("LOCK TABLE claims IN SHARE ROW EXCLUSIVE MODE")

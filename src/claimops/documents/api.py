@@ -18,7 +18,7 @@ router = APIRouter(prefix="/claims", tags=["documents"])
     response_model=DocumentOut,
     summary="Upload a document (multipart: doc_type, file)",
 )
-async def upload(
+def upload(
     claim_number: str,
     doc_type: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
@@ -27,7 +27,9 @@ async def upload(
     now: NowDep,
     settings: SettingsDep,
 ) -> DocumentOut:
-    data = await file.read(settings.max_upload_bytes + 1)
+    # A plain def: FastAPI reads the multipart body before the dependencies open the transaction, and
+    # runs the handler in the thread pool, so its database waits never block the event loop.
+    data = file.file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes} bytes")
     doc = upload_document(

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +12,7 @@ from claimops.clock import as_utc
 from claimops.config import Settings
 from claimops.documents import storage
 from claimops.documents.models import Document
-from claimops.errors import Conflict, PayloadTooLarge, UnsupportedMedia, ValidationFailed
+from claimops.errors import Conflict, PayloadTooLarge, ValidationFailed
 from claimops.users.actor import Actor
 
 
@@ -45,21 +44,13 @@ def upload_document(
         raise PayloadTooLarge(
             f"the file is {len(data)} bytes; the limit is {settings.max_upload_bytes}", code="FILE_TOO_LARGE"
         )
-    content_type = storage.sniff(data[:16])
-    suffix = PurePath(filename or "").suffix.lower()
-    if content_type is None or (
-        content_type in storage.ALLOWED_SUFFIXES
-        and suffix
-        and suffix not in storage.ALLOWED_SUFFIXES[content_type]
-    ):
-        raise UnsupportedMedia(
-            "only PDF, JPEG, PNG, TIFF, HEIC and Office/OFD files are accepted", code="UNSUPPORTED_FILE_TYPE"
-        )
+    name = storage.clean_filename(filename)
+    content_type = storage.classify(name, data)
     digest, _ = storage.store(data, settings.data_dir)
     doc = Document(
         claim_id=claim.id,
         doc_type=doc_type,
-        filename=PurePath(filename or "upload").name[:255],
+        filename=name,
         content_type=content_type,
         size=len(data),
         sha256=digest,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from claimops.db import get_engine
+from claimops.db import allow_long_statements, get_engine
 from claimops.models import Base
 
 config = context.config
@@ -20,6 +20,7 @@ def run() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            allow_long_statements(connection)  # an index or a backfill over a large table
             context.run_migrations()
         connection.commit()
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from claimops.claims.lines import LINES
 from claimops.clock import local_date, utcnow
@@ -26,7 +27,7 @@ from claimops.mining.models import MiningModel, MiningResult
 from claimops.mining.results import latest
 from claimops.users.models import User
 from claimops.web.deps import LangDep, SessionDep, SettingsDep
-from claimops.web.pages import PageUser, check_csrf, denied, error_text, page
+from claimops.web.pages import PageForm, PageUser, check_csrf, denied, error_text, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -101,10 +102,12 @@ def _notice(done: str, lang: str) -> str:
     return t(f"web.mining.{done}_started", lang) if done in ("refresh", "train") else ""
 
 
-async def _start(v: View, background: BackgroundTasks, done: str, job: Any, **kwargs: Any) -> Response:
+def _start(
+    v: View, form: FormData, background: BackgroundTasks, done: str, job: Any, **kwargs: Any
+) -> Response:
     """Run `job` after the response, with its own short transactions (it takes seconds to minutes)."""
     try:
-        check_csrf(v.request, await v.request.form(), v.settings)
+        check_csrf(v.request, form, v.settings)
     except ClaimopsError as exc:
         return v.error(exc)
     if denied := v.denied("mining.run"):
@@ -114,15 +117,15 @@ async def _start(v: View, background: BackgroundTasks, done: str, job: Any, **kw
 
 
 @router.post("/mining/refresh")
-async def refresh_all(v: ViewDep, background: BackgroundTasks) -> Response:
+def refresh_all(form: PageForm, v: ViewDep, background: BackgroundTasks) -> Response:
     today = local_date(utcnow())
-    return await _start(v, background, "refresh", analyses.refresh, created_by=v.user.username, today=today)
+    return _start(v, form, background, "refresh", analyses.refresh, created_by=v.user.username, today=today)
 
 
 @router.post("/mining/train")
-async def train_all(v: ViewDep, background: BackgroundTasks) -> Response:
-    return await _start(
-        v, background, "train", jobs.train_models, settings=v.settings, trained_by=v.user.username
+def train_all(form: PageForm, v: ViewDep, background: BackgroundTasks) -> Response:
+    return _start(
+        v, form, background, "train", jobs.train_models, settings=v.settings, trained_by=v.user.username
     )
 
 

@@ -7,7 +7,9 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from claimops.claims.lines import Line
-from claimops.schemas import MoneyIn, MoneyOut, _no_float
+from claimops.schemas import Day, MoneyIn, MoneyOut, _no_float
+
+POLICY_NUMBER = r"^[0-9A-Za-z][0-9A-Za-z._-]*$"
 
 
 class HolderIn(BaseModel):
@@ -20,11 +22,13 @@ class HolderIn(BaseModel):
 class PolicyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    policy_number: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z\-_/]+$")
+    # Letters, digits, - _ and . (not first): a policy number is a path segment of the API
+    # (/api/v1/policies/{policy_number}), so / and the segments . and .. cannot be one.
+    policy_number: str = Field(min_length=1, max_length=40, pattern=POLICY_NUMBER)
     line: Line
     holder: HolderIn
-    effective_from: date
-    effective_to: date
+    effective_from: Day
+    effective_to: Day
     sum_insured: MoneyIn
     deductible: MoneyIn = Decimal("0")
     coinsurance_rate: Annotated[Decimal, BeforeValidator(_no_float), Field(ge=0, le=1)] = Decimal("0")

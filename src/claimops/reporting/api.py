@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -11,6 +10,7 @@ from claimops.claims.lines import Line
 from claimops.reporting import kpis
 from claimops.reporting.periods import Period, resolve
 from claimops.reporting.summary import block, jsonable, period_summary
+from claimops.schemas import Day
 from claimops.web.deps import ActorDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -19,9 +19,9 @@ PERIOD_HELP = "2026, 2026-H1, 2026-Q3 or 2026-07; or give start and end"
 
 
 def period_dep(
-    period: Annotated[str | None, Query(description=PERIOD_HELP)] = None,
-    start: Annotated[date | None, Query(description="first day (YYYY-MM-DD)")] = None,
-    end: Annotated[date | None, Query(description="last day, inclusive (YYYY-MM-DD)")] = None,
+    period: Annotated[str | None, Query(description=PERIOD_HELP, max_length=32)] = None,
+    start: Annotated[Day | None, Query(description="first day (YYYY-MM-DD)")] = None,
+    end: Annotated[Day | None, Query(description="last day, inclusive (YYYY-MM-DD)")] = None,
 ) -> Period:
     return resolve(period=period, start=start, end=end)
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from claimops.clock import start_of_local_day
 from claimops.errors import ValidationFailed
+from claimops.schemas import DATE_RANGE_ERROR, FIRST_DAY, LAST_DAY, in_date_range
 
 _PATTERNS = {
     "year": re.compile(r"^(\d{4})$"),
@@ -87,19 +88,30 @@ def _label(kind: str, start: date) -> str:
     return f"{start.year}-{start.month:02d}"
 
 
+def _year(text: str) -> int:
+    """A period's year, within the dates claimops takes (its comparisons reach a year back)."""
+    year = int(text)
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise ValidationFailed(
+            f"the year {text} is out of range; use {FIRST_DAY.year} to {LAST_DAY.year}",
+            code="INVALID_PERIOD",
+        )
+    return year
+
+
 def parse_period(name: str) -> Period:
     text = name.strip()
     if m := _PATTERNS["year"].match(text):
-        start = date(int(m[1]), 1, 1)
-        return Period(start, date(start.year + 1, 1, 1), "year", text)
+        start = date(_year(m[1]), 1, 1)
+        return Period(start, _add_months(start, 12), "year", text)
     if m := _PATTERNS["half"].match(text):
-        start = date(int(m[1]), 1 if m[2] == "1" else 7, 1)
+        start = date(_year(m[1]), 1 if m[2] == "1" else 7, 1)
         return Period(start, _add_months(start, 6), "half", text.upper())
     if m := _PATTERNS["quarter"].match(text):
-        start = date(int(m[1]), 3 * int(m[2]) - 2, 1)
+        start = date(_year(m[1]), 3 * int(m[2]) - 2, 1)
         return Period(start, _add_months(start, 3), "quarter", text.upper())
     if (m := _PATTERNS["month"].match(text)) and 1 <= int(m[2]) <= 12:
-        start = date(int(m[1]), int(m[2]), 1)
+        start = date(_year(m[1]), int(m[2]), 1)
         return Period(start, _add_months(start, 1), "month", text)
     raise ValidationFailed(
         f"unknown period {name!r}; use 2026, 2026-H1, 2026-Q3, 2026-07 or start/end dates",
@@ -108,6 +120,8 @@ def parse_period(name: str) -> Period:
 
 
 def date_range(start: date, end_inclusive: date) -> Period:
+    if not (in_date_range(start) and in_date_range(end_inclusive)):
+        raise ValidationFailed(f"start and end {DATE_RANGE_ERROR}", code="INVALID_PERIOD")
     if end_inclusive < start:
         raise ValidationFailed("end is before start", code="INVALID_PERIOD")
     end = end_inclusive + timedelta(days=1)

@@ -15,6 +15,7 @@ from claimops.db import get_engine
 from claimops.masking import install_log_masking
 from claimops.web import apidocs, errors
 from claimops.web.headers import SecurityHeaders
+from claimops.web.limits import RequestLimits
 
 
 def api_router() -> APIRouter:
@@ -52,9 +53,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.resolved_database_url)
     install_log_masking()
-    app.add_middleware(SecurityHeaders)
     errors.install(app)
     apidocs.install(app)
+    app.add_middleware(RequestLimits, settings=settings)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: refusals by the limits get it too
     app.include_router(api_router())
     static = Path(str(resources.files("claimops.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")

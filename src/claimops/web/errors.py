@@ -8,11 +8,24 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from claimops.db import is_busy
 from claimops.errors import ClaimopsError
 
 log = logging.getLogger("claimops")
+
+# Seconds a client should wait before trying a request again that met a busy database.
+RETRY_AFTER = 2
+HTTP_CODES = {
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "REQUEST_TOO_LARGE",
+}
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -50,9 +63,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 401: "UNAUTHORIZED", 403: "FORBIDDEN"}
         return JSONResponse(
-            error_body(codes.get(exc.status_code, "HTTP_ERROR"), str(exc.detail)),
+            error_body(HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), str(exc.detail)),
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
@@ -61,3 +73,25 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse(error_body("INTERNAL_ERROR", "an unexpected error occurred"), status_code=500)
+
+    # The request's unit of work has been rolled back and its connection returned by then (get_session).
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeout)
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        if is_busy(exc):
+            log.warning("busy database on %s %s: %s", request.method, request.url.path, exc)
+            return busy_response()
+        if isinstance(exc, DataError):  # a value the database refuses: out of range, NUL in text
+            log.warning("value refused by the database on %s %s: %s", request.method, request.url.path, exc)
+            return JSONResponse(
+                error_body("INVALID_VALUE", "a value is out of range or not allowed"), status_code=422
+            )
+        return await _unexpected(request, exc)
+
+
+def busy_response() -> JSONResponse:
+    return JSONResponse(
+        error_body("BUSY", "the database is busy with another request; try again in a moment"),
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER)},
+    )

@@ -22,7 +22,7 @@ from claimops.claims import service
 from claimops.claims.lifecycle import TERMINAL, Action, Status
 from claimops.claims.lines import LINES
 from claimops.claims.models import Claim
-from claimops.claims.queries import ClaimFilter, list_claims, queue_filter
+from claimops.claims.queries import MAX_PAGE, ClaimFilter, list_claims, queue_filter
 from claimops.claims.schemas import ActionIn, DecideIn, EventOut, ReportIn
 from claimops.claims.settlement import REASON_CODES
 from claimops.claims.views import detail
@@ -38,6 +38,7 @@ from claimops.payments.schemas import PaymentIn
 from claimops.payments.service import release_payment
 from claimops.policies.schemas import PolicyIn
 from claimops.policies.service import create_policy, policy_terms
+from claimops.schemas import DATE_RANGE_ERROR, in_date_range
 from claimops.users.access import CLAIM_PAGE, record_access
 from claimops.users.actor import Actor
 from claimops.users.login import AccountLocked
@@ -92,6 +93,7 @@ VALUE_ERRORS = {
     "effective_to must not be before effective_from": "dates_reversed",
     "sum_insured must be positive": "sum_insured_positive",
     "coinsurance_rate has at most four decimal places": "rate_decimals",
+    DATE_RANGE_ERROR: "date_range",
 }
 
 
@@ -121,6 +123,17 @@ def page_user(request: Request, session: SessionDep, settings: SettingsDep) -> U
 
 
 PageUser = Annotated[User, Depends(page_user)]
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, read on the event loop before any database work. Handlers that use the
+    database are plain `def` (run in the thread pool): a blocking call on the event loop stalls every
+    other request, and one waiting on a row lock whose holder cannot run stalls the server for good."""
+    return await request.form()
+
+
+# Declared before PageUser, so that the body is in before the request's transaction begins.
+PageForm = Annotated[FormData, Depends(read_form)]
 
 
 def _here(request: Request) -> str:
@@ -324,10 +337,17 @@ def switch_language(code: str, back: Annotated[str, Query(alias="next")] = "/") 
 
 
 def _day(value: str | None) -> date | None:
+    """A filter's date; one that is not a date, or out of range, filters nothing."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is not None and in_date_range(day) else None
+
+
+def _page_number(text: str) -> int:
+    number = int(text) if text.isdigit() and len(text) <= 7 else 1
+    return min(max(number, 1), MAX_PAGE)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -347,8 +367,7 @@ def queue(
     scope: str = "queue",
 ) -> Response:
     scope = "all" if scope == "all" else "queue"
-    number = request.query_params.get("page", "1")
-    current = max(int(number), 1) if number.isdigit() else 1
+    current = _page_number(request.query_params.get("page", "1"))
     flt = queue_filter(actor_for(user, settings).role) if scope == "queue" else ClaimFilter()
     if status:
         flt.statuses = [status]
@@ -408,10 +427,14 @@ def new_claim_form(request: Request, user: PageUser, settings: SettingsDep, lang
 
 
 @router.post("/claims/new")
-async def new_claim(
-    request: Request, user: PageUser, session: SessionDep, settings: SettingsDep, lang: LangDep
+def new_claim(
+    request: Request,
+    form: PageForm,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    lang: LangDep,
 ) -> Response:
-    form = await request.form()
     try:
         check_csrf(request, form, settings)
         cmd = ReportIn(
@@ -471,10 +494,14 @@ def new_policy_form(request: Request, user: PageUser, settings: SettingsDep, lan
 
 
 @router.post("/policies/new")
-async def new_policy(
-    request: Request, user: PageUser, session: SessionDep, settings: SettingsDep, lang: LangDep
+def new_policy(
+    request: Request,
+    form: PageForm,
+    user: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    lang: LangDep,
 ) -> Response:
-    form = await request.form()
     try:
         check_csrf(request, form, settings)
         cmd = PolicyIn(
@@ -603,16 +630,16 @@ def claim_page(
 
 
 @router.post("/claims/{claim_number}/act/{action}")
-async def claim_action(
+def claim_action(
     claim_number: str,
     action: str,
     request: Request,
+    form: PageForm,
     user: PageUser,
     session: SessionDep,
     settings: SettingsDep,
     lang: LangDep,
 ) -> Response:
-    form = await request.form()
     try:
         check_csrf(request, form, settings)
         _apply(session, actor_for(user, settings), settings, claim_number, action, form)
@@ -701,15 +728,15 @@ def _apply(
 
 
 @router.post("/claims/{claim_number}/documents")
-async def claim_upload(
+def claim_upload(
     claim_number: str,
     request: Request,
+    form: PageForm,
     user: PageUser,
     session: SessionDep,
     settings: SettingsDep,
     lang: LangDep,
 ) -> Response:
-    form = await request.form()
     try:
         check_csrf(request, form, settings)
         upload = form.get("file")
@@ -721,7 +748,7 @@ async def claim_upload(
             claim_number=claim_number,
             doc_type=_text(form, "doc_type"),
             filename=upload.filename,
-            data=await upload.read(settings.max_upload_bytes + 1),
+            data=upload.file.read(settings.max_upload_bytes + 1),
             now=utcnow(),
             settings=settings,
         )
