@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 import claimops.models  # noqa: F401 - registers every table before any query
 from claimops.config import Settings, get_settings
 from claimops.db import get_engine
+from claimops.deck_sections import default_sections
+from claimops.reporting.deck.registry import SectionRegistry
 from claimops.web import errors
 
 
@@ -36,7 +38,11 @@ def api_router() -> APIRouter:
     return api
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    deck_sections: SectionRegistry | None = None,
+) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="claimops",
@@ -49,6 +55,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.resolved_database_url)
+    app.state.deck_sections = deck_sections or default_sections()
     errors.install(app)
     app.include_router(api_router())
     static = Path(str(resources.files("claimops.web").joinpath("static")))
