@@ -3,8 +3,9 @@ dashboard and BI tools receive as one flat, documented JSON shape (`jsonable`)."
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -113,12 +114,17 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if is_dataclass(value) and not isinstance(value, type):
-        return jsonable(asdict(value))
+        return {name: jsonable(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
+
+
+@cache
+def _field_names(cls: type[Any]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def _ref(k: PeriodKpis) -> PeriodRef:
