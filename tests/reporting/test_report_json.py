@@ -26,7 +26,7 @@ QUERIES = {
     "q2": {"period": "2026-Q2"},
     "q2_auto": {"period": "2026-Q2", "line": "auto"},
     "may": {"start": "2026-05-01", "end": "2026-05-31"},
-    "empty": {"period": "2031-Q1"},
+    "empty": {"period": "2010-Q1"},  # before any data a test commits to the shared database
 }
 
 
