@@ -44,7 +44,10 @@ from claimops.money import money_or_zero, to_money
 from claimops.reporting.kpis import (
     AGE_BUCKETS,
     DAY,
+    DenialReason,
+    HandlerWorkload,
     LineFigures,
+    MonthFigures,
     PeriodKpis,
     Summary,
     _days,
@@ -193,7 +196,7 @@ def duck_period(con: duckdb.DuckDBPyConnection, period: Period, settings: Settin
         [s, e],
     ).fetchall()
     total = sum(cnt for _, cnt in reasons)
-    k.top_denial_reasons = [{"code": c, "count": cnt, "share": pct(cnt, total)} for c, cnt in reasons[:5]]
+    k.top_denial_reasons = [DenialReason(c, cnt, pct(cnt, total)) for c, cnt in reasons[:5]]
 
     k.backlog_by_age = {label: 0 for _, label in AGE_BUCKETS} | {"90+": 0}
     age = " ".join(f"WHEN reported_at >= ? THEN '{label}'" for _, label in AGE_BUCKETS)
@@ -206,7 +209,7 @@ def duck_period(con: duckdb.DuckDBPyConnection, period: Period, settings: Settin
     k.backlog_open = sum(k.backlog_by_age.values())
 
     k.handlers = [
-        {"username": u, "name": name, "claims": cnt, "completed": done, "avg_handling_days": _days(avg)}
+        HandlerWorkload(u, name, cnt, done, _days(avg))
         for u, name, cnt, done, avg in con.execute(
             "SELECT u.username, u.full_name, count(*) AS n, count(t.completed_at), avg(t.handling_s) "
             "FROM claims c JOIN users u ON u.id = c.handler_id JOIN claim_timings t ON t.claim_id = c.id "
@@ -218,7 +221,7 @@ def duck_period(con: duckdb.DuckDBPyConnection, period: Period, settings: Settin
     return k
 
 
-def duck_trend(con: duckdb.DuckDBPyConnection, period: Period) -> list[dict[str, Any]]:
+def duck_trend(con: duckdb.DuckDBPyConnection, period: Period) -> list[MonthFigures]:
     months = trend_months(period)
     s, e = _naive(Period(months[0], period.end, "range", "").start_utc), _naive(period.end_utc)
     local = "strftime({} + INTERVAL 8 HOUR, '%Y-%m')"  # Asia/Shanghai has no daylight saving
@@ -239,7 +242,7 @@ def duck_trend(con: duckdb.DuckDBPyConnection, period: Period) -> list[dict[str,
     out = []
     for month in months:
         key = f"{month.year}-{month.month:02d}"
-        out.append({"month": key, "claims": int(counts.get(key, 0)), "paid": money_or_zero(paid.get(key))})
+        out.append(MonthFigures(key, int(counts.get(key, 0)), money_or_zero(paid.get(key))))
     return out
 
 

@@ -48,10 +48,11 @@ _mining_commands()
 
 
 def _report_command() -> None:
+    from claimops.deck_sections import default_sections
     from claimops.mining.reserving_cli import reserve
-    from claimops.reporting.report_cli import report
+    from claimops.reporting.report_cli import report_command
 
-    app.command("report")(report)
+    app.command("report")(report_command(default_sections))
     app.command("reserve")(reserve)
     from claimops.mining.train_cli import score, train
 

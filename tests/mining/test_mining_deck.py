@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from claimops.config import Settings
 from claimops.db import reading
+from claimops.deck_sections import default_sections
 from claimops.demo.bulk import seed_database
 from claimops.mining import refresh as analyses
 from claimops.mining.results import save_result
 from claimops.reporting import narrative as n
 from claimops.reporting.deck import build, render_deck
-from claimops.reporting.deck.content import Chart, KeyFigures, Notice, Table
+from claimops.reporting.deck.model import Chart, KeyFigures, Notice, Table
 from claimops.reporting.periods import parse_period
 
 END = date(2026, 9, 30)
@@ -38,7 +39,7 @@ def stored_analyses(engine: Engine) -> dict[str, Any]:
 
 def mining_slides(engine: Engine, settings: Settings, lang: str) -> list[Any]:
     with Session(engine) as s:
-        deck = build(s, Q3, settings, lang=lang, today=TODAY)
+        deck = build(s, Q3, settings, sections=default_sections(), lang=lang, today=TODAY)
     [section] = [x for x in deck.sections if x.key == "mining"]
     return section.slides
 
@@ -69,7 +70,7 @@ def test_mining_slides_carry_the_stored_figures(empty_engine: Engine, settings: 
 
     # the pptx holds it as a native, editable chart with the same numbers
     with Session(empty_engine) as s:
-        deck = build(s, Q3, settings, lang="zh", today=TODAY)
+        deck = build(s, Q3, settings, sections=default_sections(), lang="zh", today=TODAY)
     prs = Presentation(io.BytesIO(render_deck(deck, "pptx")))
     charts = [sh.chart for sl in prs.slides for sh in sl.shapes if sh.has_chart]
     [native] = [c for c in charts if c.chart_title.text_frame.text.startswith("月度报案件数：实际与预测")]
@@ -84,7 +85,9 @@ def test_english_mining_slides(empty_engine: Engine, settings: Settings) -> None
     titles = [s.title for s in mining_slides(empty_engine, settings, "en")]
     assert "Reserves: chain ladder with Mack standard errors" in titles
     with Session(empty_engine) as s:
-        html = render_deck(build(s, Q3, settings, lang="en", today=TODAY), "html").decode()
+        html = render_deck(
+            build(s, Q3, settings, sections=default_sections(), lang="en", today=TODAY), "html"
+        ).decode()
     assert "Claims reported per month: actual and forecast" in html and "XX" not in html
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from api_helpers import page_login
 from claimops.claims.models import Claim
 from claimops.config import Settings
+from claimops.deck_sections import default_sections
 from claimops.demo.bulk import seed_database
 from claimops.errors import ValidationFailed
 from claimops.mining import refresh as analyses
@@ -23,7 +24,7 @@ from claimops.mining.models import MiningModel, MiningResult
 from claimops.mining.reserving import ChainLadder
 from claimops.mining.results import latest
 from claimops.reporting.deck import build
-from claimops.reporting.deck.content import Chart, Table
+from claimops.reporting.deck.model import Chart, Table
 from claimops.reporting.periods import parse_period
 
 PASSWORD = "demo-pass-2026"
@@ -136,7 +137,14 @@ def test_rules_segments_and_quality_pages_show_the_stored_runs(
 
     # the deck's mining section now carries the same results
     with Session(engine) as s:
-        deck = build(s, parse_period("2026-Q3"), settings, lang="zh", today=date(2026, 10, 8))
+        deck = build(
+            s,
+            parse_period("2026-Q3"),
+            settings,
+            sections=default_sections(),
+            lang="zh",
+            today=date(2026, 10, 8),
+        )
     [section] = [x for x in deck.sections if x.key == "mining"]
     titles = [slide.title for slide in section.slides]
     assert titles[1:4] == [

@@ -23,12 +23,14 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from claimops.config import Settings
+from claimops.deck_sections import default_sections
 from claimops.money import to_wan
 from claimops.reporting import narrative as n
-from claimops.reporting.deck import Section, Slide, build, register_section, render, render_deck
-from claimops.reporting.deck.content import Bullets, Chart, all_text
+from claimops.reporting.deck import Section, SectionRegistry, Slide, build, render, render_deck
+from claimops.reporting.deck.model import Bullets, Chart, Notice, all_text
+from claimops.reporting.deck.sections import outline
 from claimops.reporting.periods import parse_period
-from claimops.reporting.summary import period_summary
+from claimops.reporting.summary import PeriodSummary, period_summary
 from factories import kpi_dataset
 
 Q2 = parse_period("2026-Q2")
@@ -81,14 +83,19 @@ def values(chart: Any, series: int = 0) -> list[float | None]:
 
 
 @pytest.fixture
-def data(session: Session, settings: Settings) -> dict[str, Any]:
+def sections() -> SectionRegistry:
+    return default_sections()
+
+
+@pytest.fixture
+def data(session: Session, settings: Settings) -> PeriodSummary:
     kpi_dataset(session, settings)
     return period_summary(session, Q2, settings)
 
 
 @pytest.fixture
-def deck_zh(data: dict[str, Any], session: Session, settings: Settings) -> Any:
-    return Presentation(io.BytesIO(render(session, Q2, settings, lang="zh", today=TODAY)))
+def deck_zh(data: PeriodSummary, session: Session, settings: Settings, sections: SectionRegistry) -> Any:
+    return Presentation(io.BytesIO(render(session, Q2, settings, sections=sections, lang="zh", today=TODAY)))
 
 
 def test_zh_deck_every_section_in_order_no_placeholder(deck_zh: Any) -> None:
@@ -131,32 +138,30 @@ def test_sections_without_data_say_so(deck_zh: Any) -> None:
     assert "本期系统中尚无协作单位沟通与协调" in text
 
 
-def test_charts_are_native_and_equal_the_kpis(deck_zh: Any, data: dict[str, Any]) -> None:
+def test_charts_are_native_and_equal_the_kpis(deck_zh: Any, data: PeriodSummary) -> None:
     assert not [s for sl in deck_zh.slides for s in sl.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     c = charts(deck_zh)
-    by_line = data["by_line"]
+    by_line = data.by_line
     pie = c["各险种受理案件（件）"]
-    counted = [ln for ln in ("auto", "health", "property", "other") if by_line[ln]["count"]]
+    counted = [ln for ln in ("auto", "health", "property", "other") if by_line[ln].count]
     assert list(pie.plots[0].categories) == [n.line_name(ln, "zh") for ln in counted]
-    assert values(pie) == [by_line[ln]["count"] for ln in counted] == [2, 1, 1]
+    assert values(pie) == [by_line[ln].count for ln in counted] == [2, 1, 1]
     assert pie.has_title
     paid = c["各险种赔付金额（万元）"]
     assert list(paid.plots[0].categories) == ["车险", "健康险", "财产险", "其他"]
-    assert values(paid) == [
-        float(to_wan(by_line[ln]["paid"])) for ln in ("auto", "health", "property", "other")
-    ]
+    assert values(paid) == [float(to_wan(by_line[ln].paid)) for ln in ("auto", "health", "property", "other")]
     assert values(paid) == [0.9, 2.0, 0.0, 0.0]
     stages = c["各环节平均处理时长（天）"]
     assert list(stages.plots[0].categories) == ["受理", "调查", "审核", "赔付"]
-    assert values(stages) == [data["stage_avg_days"][s] for s in n.STAGES] == [0.88, 10.0, 3.67, 1.5]
-    assert values(stages, 1) == [data["stage_avg_days_previous"][s] for s in n.STAGES]
+    assert values(stages) == [data.stage_avg_days[s] for s in n.STAGES] == [0.88, 10.0, 3.67, 1.5]
+    assert values(stages, 1) == [data.stage_avg_days_previous[s] for s in n.STAGES]
     trend = c["月度报案量（件）"]
-    assert list(trend.plots[0].categories) == [r["month"] for r in data["trend"]]
-    assert values(trend) == [r["claims"] for r in data["trend"]]
+    assert list(trend.plots[0].categories) == [r.month for r in data.trend]
+    assert values(trend) == [r.claims for r in data.trend]
     trend_paid = c["月度赔付金额（万元）"]
-    assert values(trend_paid) == [float(to_wan(r["paid"])) for r in data["trend"]]
+    assert values(trend_paid) == [float(to_wan(r.paid)) for r in data.trend]
     backlog = c["期末未决案件账龄分布（件）"]
-    assert values(backlog) == [data["backlog_by_age"][a] for a in ("0-7", "8-30", "31-90", "90+")]
+    assert values(backlog) == [data.backlog_by_age[a] for a in ("0-7", "8-30", "31-90", "90+")]
 
 
 def test_every_run_and_chart_has_the_east_asian_font(deck_zh: Any) -> None:
@@ -176,8 +181,10 @@ def test_every_run_and_chart_has_the_east_asian_font(deck_zh: Any) -> None:
     assert runs > 200
 
 
-def test_english_deck(session: Session, settings: Settings, data: dict[str, Any]) -> None:
-    prs = Presentation(io.BytesIO(render(session, Q2, settings, lang="en", today=TODAY)))
+def test_english_deck(
+    session: Session, settings: Settings, data: PeriodSummary, sections: SectionRegistry
+) -> None:
+    prs = Presentation(io.BytesIO(render(session, Q2, settings, sections=sections, lang="en", today=TODAY)))
     text = texts(prs)
     assert "XX" not in text and not CJK.search(text)
     assert "Claims Work Summary" in text and "Q2 2026" in text
@@ -187,8 +194,10 @@ def test_english_deck(session: Session, settings: Settings, data: dict[str, Any]
     assert values(charts(prs)["Average days per stage"]) == [0.88, 10.0, 3.67, 1.5]
 
 
-def test_html_and_markdown_say_the_same(session: Session, settings: Settings, data: dict[str, Any]) -> None:
-    deck = build(session, Q2, settings, lang="zh", today=TODAY)
+def test_html_and_markdown_say_the_same(
+    session: Session, settings: Settings, data: PeriodSummary, sections: SectionRegistry
+) -> None:
+    deck = build(session, Q2, settings, sections=sections, lang="zh", today=TODAY)
     pptx_text = texts(Presentation(io.BytesIO(render_deck(deck, "pptx"))))
     html = render_deck(deck, "html").decode()
     md = render_deck(deck, "md").decode()
@@ -216,30 +225,84 @@ def test_html_and_markdown_say_the_same(session: Session, settings: Settings, da
     assert "本期系统中尚无客户满意度调查数据。" in html and "本期系统中尚无客户满意度调查数据。" in md
 
 
-def test_registered_sections_replace_the_no_data_statement(
-    session: Session, settings: Settings, data: dict[str, Any]
-) -> None:
-    def surveys(session: Session, period: Any, lang: str) -> Section | None:
-        return Section("satisfaction", "", [Slide("满意度调查结果", [Bullets(["本期回收问卷120份。"])])])
+def surveys(session: Session, period: Any, lang: str) -> Section | None:
+    return Section("satisfaction", "", [Slide("满意度调查结果", [Bullets(["本期回收问卷120份。"])])])
 
+
+def test_registered_sections_replace_the_no_data_statement(
+    session: Session, settings: Settings, data: PeriodSummary, sections: SectionRegistry
+) -> None:
     def nothing(session: Session, period: Any, lang: str) -> Section | None:
         return None
 
-    remove = [register_section("satisfaction", surveys), register_section("team", nothing)]
-    try:
-        md = render(session, Q2, settings, fmt="md", today=TODAY).decode()
-    finally:
-        for undo in remove:
-            undo()
+    sections.add_slides("satisfaction", surveys)
+    sections.add_slides("team", nothing)
+    md = render(session, Q2, settings, sections=sections, fmt="md", today=TODAY).decode()
     assert "满意度调查结果" in md and "本期回收问卷120份。" in md
     assert "尚无客户满意度调查数据" not in md
     assert "本期系统中尚无培训数据。" in md  # a provider with nothing for the period changes nothing
     with pytest.raises(ValueError):
-        register_section("overview", surveys)
+        sections.add_slides("overview", surveys)
+    with pytest.raises(ValueError):
+        sections.add_slides("disputes", surveys)  # no such section
 
 
-def test_a_period_without_data(session: Session, settings: Settings) -> None:
-    prs = Presentation(io.BytesIO(render(session, parse_period("2031-Q1"), settings, today=TODAY)))
+def test_a_section_passed_in_takes_its_place_in_the_deck(
+    session: Session, settings: Settings, data: PeriodSummary
+) -> None:
+    def disputes(session: Session, period: Any, lang: str) -> Section | None:
+        return Section("disputes", "争议处理", [Slide("本期争议", [Bullets(["本期新增争议3件。"])])])
+
+    sections = outline()
+    sections.add_section("disputes", before="satisfaction")
+    sections.add_slides("disputes", disputes)
+    sections.add_slides("satisfaction", surveys)
+    deck = build(session, Q2, settings, sections=sections, lang="zh", today=TODAY)
+    keys = [s.key for s in deck.sections]
+    assert keys == [
+        "intro",
+        "overview",
+        "process",
+        "mining",
+        "partners",
+        "disputes",
+        "satisfaction",
+        "team",
+        "outlook",
+    ]
+    added = deck.sections[5]
+    assert added.title == "争议处理" and [sl.title for sl in added.slides] == ["本期争议"]
+    assert [sl.title for sl in deck.sections[6].slides] == ["满意度调查结果"]
+    md = render_deck(deck, "md").decode()
+    assert (
+        md.index("## 05 协作单位沟通与协调")
+        < md.index("## 06 争议处理")
+        < md.index("## 07 客户满意度提升举措")
+    )
+    assert "1. 引言" in md and "6. 争议处理" in md and "9. 总结与展望" in md  # the contents list it too
+    with pytest.raises(ValueError):
+        sections.add_section("disputes")  # once only
+    with pytest.raises(ValueError):
+        sections.add_section("claims_quality", before="appendix")
+
+
+def test_without_the_mining_provider_the_deck_still_builds(
+    session: Session, settings: Settings, data: PeriodSummary
+) -> None:
+    deck = build(session, Q2, settings, sections=outline(), lang="zh", today=TODAY)
+    assert [s.key for s in deck.sections] == [
+        "intro", "overview", "process", "mining", "partners", "satisfaction", "team", "outlook"
+    ]  # fmt: skip
+    [mining] = [s for s in deck.sections if s.key == "mining"]
+    assert [sl.title for sl in mining.slides] == ["理赔数据概况与拒赔原因分析"]
+    [notice] = [b for b in mining.slides[0].blocks if isinstance(b, Notice)]
+    assert notice.text.startswith("本期系统中尚无数据挖掘")
+    assert "本期系统中尚无数据挖掘" in render_deck(deck, "md").decode()
+
+
+def test_a_period_without_data(session: Session, settings: Settings, sections: SectionRegistry) -> None:
+    empty = parse_period("2031-Q1")
+    prs = Presentation(io.BytesIO(render(session, empty, settings, sections=sections, today=TODAY)))
     text = texts(prs)
     assert "XX" not in text
     assert "本期无受理的理赔案件。" in text and "本期无赔款支付。" in text
@@ -292,10 +355,10 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_cli(cli_db: None, tmp_path: Path) -> None:
-    from claimops.reporting.report_cli import report
+    from claimops.reporting.report_cli import report_command
 
     app = typer.Typer()
-    app.command()(report)
+    app.command()(report_command(default_sections))
     runner = CliRunner()
     out = tmp_path / "summary.pptx"
     ok = runner.invoke(app, ["--period", "2026-Q3", "--lang", "zh", "--format", "pptx", "-o", str(out)])

@@ -2,72 +2,69 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from claimops.reporting import narrative as n
+from claimops.reporting.kpis import DenialReason, HandlerWorkload, LineFigures, MonthFigures
+from claimops.reporting.summary import PeriodRef, PeriodSummary
 
 
-def figures(**overrides: Any) -> dict[str, Any]:
+def figures(**overrides: Any) -> PeriodSummary:
     """A period summary as period_summary returns it (money in Decimal)."""
-    data: dict[str, Any] = {
-        "period": "2026-Q3",
-        "start": "2026-07-01",
-        "end": "2026-09-30",
-        "claims_received": 1300,
-        "claims_rejected": 40,
-        "claims_withdrawn": 26,
-        "claims_accepted": 1234,
-        "claims_accepted_change_pct": 5.6,
-        "claims_accepted_yoy_pct": 12.5,
-        "paid_total": Decimal("12345678.90"),
-        "paid_total_change_pct": -3.2,
-        "paid_total_yoy_pct": 0.0,
-        "payments_count": 1000,
-        "avg_payout": Decimal("12345.68"),
-        "max_payout": Decimal("480000.00"),
-        "avg_handling_days": 7.13,
-        "avg_handling_days_change_pct": -9.2,
-        "avg_handling_days_yoy_pct": 4.0,
-        "by_line": {
-            "auto": {"count": 679, "count_share": 55.0, "paid": Decimal("5000000.00"), "paid_share": 40.5},
-            "health": {"count": 370, "count_share": 30.0, "paid": Decimal("6000000.00"), "paid_share": 48.6},
-            "property": {
-                "count": 185,
-                "count_share": 15.0,
-                "paid": Decimal("1345678.90"),
-                "paid_share": 10.9,
-            },
-            "other": {"count": 0, "count_share": 0.0, "paid": Decimal("0.00"), "paid_share": 0.0},
+    base = PeriodSummary(
+        period="2026-Q3",
+        start="2026-07-01",
+        end="2026-09-30",
+        previous_period=PeriodRef("2026-Q2", "2026-04-01", "2026-06-30"),
+        year_before_period=PeriodRef("2025-Q3", "2025-07-01", "2025-09-30"),
+        claims_received=1300,
+        claims_rejected=40,
+        claims_withdrawn=26,
+        claims_accepted=1234,
+        claims_accepted_change_pct=5.6,
+        claims_accepted_yoy_pct=12.5,
+        paid_total=Decimal("12345678.90"),
+        paid_total_change_pct=-3.2,
+        paid_total_yoy_pct=0.0,
+        payments_count=1000,
+        avg_payout=Decimal("12345.68"),
+        max_payout=Decimal("480000.00"),
+        avg_handling_days=7.13,
+        avg_handling_days_change_pct=-9.2,
+        avg_handling_days_yoy_pct=4.0,
+        by_line={
+            "auto": LineFigures(679, 55.0, Decimal("5000000.00"), 40.5),
+            "health": LineFigures(370, 30.0, Decimal("6000000.00"), 48.6),
+            "property": LineFigures(185, 15.0, Decimal("1345678.90"), 10.9),
+            "other": LineFigures(0, 0.0, Decimal("0.00"), 0.0),
         },
-        "stage_avg_days": {"acceptance": 0.88, "investigation": 10.0, "review": 3.67, "payment": 1.5},
-        "stage_avg_days_previous": {"acceptance": 1.0, "investigation": None, "review": 3.67, "payment": 1.0},
-        "stage_avg_days_change_pct": {
+        stage_avg_days={"acceptance": 0.88, "investigation": 10.0, "review": 3.67, "payment": 1.5},
+        stage_avg_days_previous={"acceptance": 1.0, "investigation": None, "review": 3.67, "payment": 1.0},
+        stage_avg_days_change_pct={
             "acceptance": -12.0,
             "investigation": None,
             "review": 0.0,
             "payment": 50.0,
         },
-        "bottleneck_stage": "investigation",
-        "sla_days": {"acceptance": 1, "investigation": 30, "review": 30, "payment": 10},
-        "sla_compliance_pct": {"acceptance": 96.5, "investigation": 100.0, "review": 99.1, "payment": None},
-        "decisions": 1200,
-        "decisions_by_outcome": {"approved": 1000, "partial": 100, "denied": 100},
-        "straight_through": 300,
-        "straight_through_rate_pct": 25.0,
-        "denial_rate_pct": 8.3,
-        "top_denial_reasons": [{"code": "EXCLUSION", "count": 60, "share": 60.0}],
-        "backlog_open": 80,
-        "backlog_by_age": {"0-7": 50, "8-30": 20, "31-90": 8, "90+": 2},
-        "handlers": [
-            {"username": "li", "name": "李明", "claims": 700, "completed": 650, "avg_handling_days": 6.5}
-        ],
-        "trend": [{"month": "2026-08", "claims": 400, "paid": Decimal("10.00")}],
-    }
-    data.update(overrides)
-    return data
+        bottleneck_stage="investigation",
+        sla_days={"acceptance": 1, "investigation": 30, "review": 30, "payment": 10},
+        sla_compliance_pct={"acceptance": 96.5, "investigation": 100.0, "review": 99.1, "payment": None},
+        decisions=1200,
+        decisions_by_outcome={"approved": 1000, "partial": 100, "denied": 100},
+        straight_through=300,
+        straight_through_rate_pct=25.0,
+        denial_rate_pct=8.3,
+        top_denial_reasons=[DenialReason("EXCLUSION", 60, 60.0)],
+        backlog_open=80,
+        backlog_by_age={"0-7": 50, "8-30": 20, "31-90": 8, "90+": 2},
+        handlers=[HandlerWorkload("li", "李明", 700, 650, 6.5)],
+        trend=[MonthFigures("2026-08", 400, Decimal("10.00"))],
+    )
+    return replace(base, **overrides)
 
 
 @pytest.mark.parametrize(
@@ -179,14 +176,14 @@ def test_summary_with_year_on_year() -> None:
 
 
 def test_an_empty_period_says_so() -> None:
-    empty_line = {"count": 0, "count_share": None, "paid": Decimal("0.00"), "paid_share": None}
+    empty_line = LineFigures(0, None, Decimal("0.00"), None)
     d = figures(
         claims_accepted=0,
         claims_accepted_change_pct=None,
         claims_accepted_yoy_pct=None,
         paid_total=Decimal("0.00"),
         avg_handling_days=None,
-        by_line={ln: dict(empty_line) for ln in n.LINES},
+        by_line=dict.fromkeys(n.LINES, empty_line),
         stage_avg_days=dict.fromkeys(n.STAGES),
         bottleneck_stage=None,
         decisions=0,

@@ -19,7 +19,7 @@ from claimops.mining.metric_labels import shown_metrics
 from claimops.mining.models import MiningModel, MiningResult
 from claimops.mining.results import latest
 from claimops.reporting import narrative as n
-from claimops.reporting.deck.content import (
+from claimops.reporting.deck.model import (
     Block,
     Bullets,
     Chart,
@@ -29,7 +29,6 @@ from claimops.reporting.deck.content import (
     Series,
     Slide,
     Table,
-    register_section,
 )
 from claimops.reporting.periods import Period
 
@@ -256,6 +255,3 @@ def mining_section(session: Session, period: Period, lang: str, /) -> Section | 
     if not slides:
         return None
     return Section("mining", t("report.section.mining", lang), slides)
-
-
-unregister = register_section("mining", mining_section)

@@ -5,14 +5,20 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from claimops.reporting.api import FiltersDep, PeriodDep
-from claimops.reporting.deck import MEDIA_TYPES, filename, render
+from claimops.reporting.deck import MEDIA_TYPES, SectionRegistry, filename, render
 from claimops.web.deps import ActorDep, LangDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+async def sections_dep(request: Request) -> SectionRegistry:
+    """The deck's sections as the app assembled them (claimops.web.app)."""
+    sections: SectionRegistry = request.app.state.deck_sections
+    return sections
 
 
 def content_disposition(name: str) -> str:
@@ -36,6 +42,7 @@ def deck(
     settings: SettingsDep,
     actor: ActorDep,
     ui_lang: LangDep,
+    sections: Annotated[SectionRegistry, Depends(sections_dep)],
     lang: Annotated[
         Literal["zh", "en"] | None, Query(description="zh or en; default: the web UI's language (zh)")
     ] = None,
@@ -43,7 +50,7 @@ def deck(
 ) -> Response:
     actor.require("report.read")
     chosen = lang or ui_lang
-    body = render(session, period, settings, lang=chosen, fmt=format, filters=flt)
+    body = render(session, period, settings, sections=sections, lang=chosen, fmt=format, filters=flt)
     return Response(
         body,
         media_type=MEDIA_TYPES[format],

@@ -65,6 +65,29 @@ class LineFigures:
     payments: int = 0
 
 
+@dataclass(frozen=True)
+class DenialReason:
+    code: str
+    count: int
+    share: float | None  # of all reasons given on denied decisions
+
+
+@dataclass(frozen=True)
+class HandlerWorkload:
+    username: str
+    name: str
+    claims: int  # reported in the period and handled by them
+    completed: int
+    avg_handling_days: float | None
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: str  # 2026-07 (Shanghai)
+    claims: int
+    paid: Decimal
+
+
 @dataclass
 class PeriodKpis:
     period: str
@@ -91,10 +114,10 @@ class PeriodKpis:
     straight_through: int = 0
     straight_through_rate_pct: float | None = None
     denial_rate_pct: float | None = None
-    top_denial_reasons: list[dict[str, Any]] = field(default_factory=list)
+    top_denial_reasons: list[DenialReason] = field(default_factory=list)
     backlog_open: int = 0
     backlog_by_age: dict[str, int] = field(default_factory=dict)
-    handlers: list[dict[str, Any]] = field(default_factory=list)
+    handlers: list[HandlerWorkload] = field(default_factory=list)
 
 
 def pct(part: float | Decimal | int, whole: float | Decimal | int) -> float | None:
@@ -197,16 +220,16 @@ def _handlers(session: Session, k: PeriodKpis, flt: Filters, start: Any, end: An
     users = session.execute(select(User.id, User.username, User.full_name).where(User.id.in_(work)))
     k.handlers = sorted(
         (
-            {
-                "username": username,
-                "name": name,
-                "claims": work[uid][0],
-                "completed": work[uid][1],
-                "avg_handling_days": _days(work[uid][2]),
-            }
+            HandlerWorkload(
+                username=username,
+                name=name,
+                claims=work[uid][0],
+                completed=work[uid][1],
+                avg_handling_days=_days(work[uid][2]),
+            )
             for uid, username, name in users
         ),
-        key=lambda h: (-h["claims"], h["username"]),
+        key=lambda h: (-h.claims, h.username),
     )
 
 
@@ -307,7 +330,7 @@ def _decisions(session: Session, k: PeriodKpis, flt: Filters, start: Any, end: A
         reasons.update(codes or [])
     total = sum(reasons.values())
     top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:5]  # ties by code: stable output
-    k.top_denial_reasons = [{"code": code, "count": n, "share": pct(n, total)} for code, n in top]
+    k.top_denial_reasons = [DenialReason(code, n, pct(n, total)) for code, n in top]
 
 
 def _backlog(session: Session, k: PeriodKpis, flt: Filters, end: Any) -> None:
@@ -353,7 +376,7 @@ def _per_month(stmts: list[Any]) -> Any:
 
 def monthly_trend(
     session: Session, period: Period, flt: Filters | None = None, months: int = 12
-) -> list[dict[str, Any]]:
+) -> list[MonthFigures]:
     """Claims received and amounts paid per Shanghai month, for the `months` months ending with the period."""
     flt = flt or Filters()
     firsts = trend_months(period, months)
@@ -385,11 +408,7 @@ def monthly_trend(
         )
     }
     return [
-        {
-            "month": f"{day.year}-{day.month:02d}",
-            "claims": int(counts.get(i, 0)),
-            "paid": money_or_zero(paid.get(i)),
-        }
+        MonthFigures(f"{day.year}-{day.month:02d}", int(counts.get(i, 0)), money_or_zero(paid.get(i)))
         for i, day in enumerate(firsts)
     ]
 
@@ -399,7 +418,7 @@ class Summary:
     current: PeriodKpis
     previous: PeriodKpis
     year_before: PeriodKpis
-    trend: list[dict[str, Any]]
+    trend: list[MonthFigures]
 
 
 def summary(session: Session, period: Period, settings: Settings, flt: Filters | None = None) -> Summary:

@@ -1,6 +1,6 @@
 """Sentences of the work summary, generated from the period summary's figures (pure: no database).
 
-Every sentence reads its figures from `claimops.reporting.summary.period_summary`'s dict, so the deck,
+Every sentence reads its figures from the typed period summary (`claimops.reporting.summary`), so the deck,
 the HTML and the Markdown say exactly what the KPIs say. The word for a change follows the direction:
 增加/减少/持平 for counts and amounts (增长/下降 year on year), 缩短/延长 for durations, and a plain
 "上期无数据，无法比较" where there is no base. Amounts are stated in 万元.
@@ -14,6 +14,7 @@ from typing import Any, Literal
 from claimops.i18n import has, t
 from claimops.money import to_wan
 from claimops.reporting.periods import parse_period
+from claimops.reporting.summary import PeriodSummary
 
 Number = int | float | Decimal
 Basis = Literal["previous", "year"]
@@ -133,70 +134,66 @@ def period_name(label: str, lang: str) -> str:
     return t("report.period.month", lang, year=y, month=t(f"report.month.{p.start.month}", lang))
 
 
-def lines_by_count(data: dict[str, Any]) -> list[str]:
+def lines_by_count(s: PeriodSummary) -> list[str]:
     """Lines with accepted claims, largest first (ties in the usual line order)."""
-    by_line = data["by_line"]
-    ranked = sorted(by_line, key=lambda ln: (-by_line[ln]["count"], _order(ln)))
-    return [ln for ln in ranked if by_line[ln]["count"]]
+    by_line = s.by_line
+    ranked = sorted(by_line, key=lambda ln: (-by_line[ln].count, _order(ln)))
+    return [ln for ln in ranked if by_line[ln].count]
 
 
-def lines_by_paid(data: dict[str, Any]) -> list[str]:
-    by_line = data["by_line"]
-    ranked = sorted(by_line, key=lambda ln: (-dec(by_line[ln]["paid"]), _order(ln)))
-    return [ln for ln in ranked if dec(by_line[ln]["paid"])]
+def lines_by_paid(s: PeriodSummary) -> list[str]:
+    by_line = s.by_line
+    ranked = sorted(by_line, key=lambda ln: (-dec(by_line[ln].paid), _order(ln)))
+    return [ln for ln in ranked if dec(by_line[ln].paid)]
 
 
 def _order(line: str) -> int:
     return LINES.index(line) if line in LINES else len(LINES)
 
 
-def old_backlog(data: dict[str, Any]) -> int:
-    return sum(int(data["backlog_by_age"].get(b, 0)) for b in OLD_BACKLOG)
+def old_backlog(s: PeriodSummary) -> int:
+    return sum(int(s.backlog_by_age.get(b, 0)) for b in OLD_BACKLOG)
 
 
 # --- sentences: 理赔工作概况 -------------------------------------------------------------------------
 
 
-def accepted(data: dict[str, Any], lang: str) -> str:
+def accepted(s: PeriodSummary, lang: str) -> str:
     """本期共受理理赔案件1,234件，较上期增加5.6%。"""
-    n = data["claims_accepted"]
-    return tn(
-        "report.s.accepted", lang, n, n=fmt_int(n), change=change(data["claims_accepted_change_pct"], lang)
-    )
+    n = s.claims_accepted
+    return tn("report.s.accepted", lang, n, n=fmt_int(n), change=change(s.claims_accepted_change_pct, lang))
 
 
-def accepted_yoy(data: dict[str, Any], lang: str) -> str:
-    return t(
-        "report.s.accepted_yoy", lang, change=change(data["claims_accepted_yoy_pct"], lang, basis="year")
-    )
+def accepted_yoy(s: PeriodSummary, lang: str) -> str:
+    return t("report.s.accepted_yoy", lang, change=change(s.claims_accepted_yoy_pct, lang, basis="year"))
 
 
-def received(data: dict[str, Any], lang: str) -> str:
-    n = data["claims_received"]
+def received(s: PeriodSummary, lang: str) -> str:
+    n = s.claims_received
     return tn(
         "report.s.received",
         lang,
         n,
         n=fmt_int(n),
-        rejected=fmt_int(data.get("claims_rejected", 0)),
-        withdrawn=fmt_int(data.get("claims_withdrawn", 0)),
+        rejected=fmt_int(s.claims_rejected),
+        withdrawn=fmt_int(s.claims_withdrawn),
     )
 
 
-def distribution(data: dict[str, Any], lang: str) -> str:
+def distribution(s: PeriodSummary, lang: str) -> str:
     """车险案件XX件，占比XX%；健康险案件XX件，占比XX%…"""
-    ranked = lines_by_count(data)
+    ranked = lines_by_count(s)
     if not ranked:
         return t("report.s.no_claims", lang)
-    by_line = data["by_line"]
+    by_line = s.by_line
     return join(
         [
             t(
                 "report.s.line_count",
                 lang,
                 line=line_name(ln, lang),
-                n=fmt_int(by_line[ln]["count"]),
-                share=fmt_pct(by_line[ln]["count_share"]),
+                n=fmt_int(by_line[ln].count),
+                share=fmt_pct(by_line[ln].count_share),
             )
             for ln in ranked
         ],
@@ -204,34 +201,34 @@ def distribution(data: dict[str, Any], lang: str) -> str:
     )
 
 
-def paid(data: dict[str, Any], lang: str) -> str:
+def paid(s: PeriodSummary, lang: str) -> str:
     """本期总赔付金额为XX万元，较上期增加XX%。"""
     return t(
         "report.s.paid",
         lang,
-        amount=fmt_wan(data["paid_total"]),
-        change=change(data["paid_total_change_pct"], lang),
+        amount=fmt_wan(s.paid_total),
+        change=change(s.paid_total_change_pct, lang),
     )
 
 
-def paid_yoy(data: dict[str, Any], lang: str) -> str:
-    return t("report.s.paid_yoy", lang, change=change(data["paid_total_yoy_pct"], lang, basis="year"))
+def paid_yoy(s: PeriodSummary, lang: str) -> str:
+    return t("report.s.paid_yoy", lang, change=change(s.paid_total_yoy_pct, lang, basis="year"))
 
 
-def paid_by_line(data: dict[str, Any], lang: str) -> str:
+def paid_by_line(s: PeriodSummary, lang: str) -> str:
     """车险赔付金额XX万元，占比XX%；…"""
-    ranked = lines_by_paid(data)
+    ranked = lines_by_paid(s)
     if not ranked:
         return t("report.s.no_payments", lang)
-    by_line = data["by_line"]
+    by_line = s.by_line
     return join(
         [
             t(
                 "report.s.line_paid",
                 lang,
                 line=line_name(ln, lang),
-                amount=fmt_wan(by_line[ln]["paid"]),
-                share=fmt_pct(by_line[ln]["paid_share"]),
+                amount=fmt_wan(by_line[ln].paid),
+                share=fmt_pct(by_line[ln].paid_share),
             )
             for ln in ranked
         ],
@@ -239,77 +236,75 @@ def paid_by_line(data: dict[str, Any], lang: str) -> str:
     )
 
 
-def payouts(data: dict[str, Any], lang: str) -> str | None:
-    n = int(data.get("payments_count") or 0)
-    if not n or data["avg_payout"] is None:
+def payouts(s: PeriodSummary, lang: str) -> str | None:
+    n = s.payments_count
+    if not n or s.avg_payout is None:
         return None
     return tn(
         "report.s.payouts",
         lang,
         n,
         n=fmt_int(n),
-        avg=fmt_wan(data["avg_payout"]),
-        max=fmt_wan(data["max_payout"]),
+        avg=fmt_wan(s.avg_payout),
+        max=fmt_wan(s.max_payout),
     )
 
 
-def stages(data: dict[str, Any], lang: str) -> str:
+def stages(s: PeriodSummary, lang: str) -> str:
     """受理环节平均时长为XX天，调查环节平均时长为XX天，…"""
     parts = []
     for st in STAGES:
-        days = data["stage_avg_days"].get(st)
+        days = s.stage_avg_days.get(st)
         key = "report.s.stage_days" if days is not None else "report.s.stage_none"
         parts.append(t(key, lang, stage=stage_name(st, lang), days=fmt_days(days)))
     return t("report.s.stages", lang, parts=t("report.comma", lang).join(parts))
 
 
-def handling(data: dict[str, Any], lang: str) -> str:
+def handling(s: PeriodSummary, lang: str) -> str:
     """本期理赔案件平均处理时长为XX天，较上期缩短XX%。"""
-    days = data["avg_handling_days"]
+    days = s.avg_handling_days
     if days is None:
         return t("report.s.handling_none", lang)
     return t(
         "report.s.handling",
         lang,
         days=fmt_days(days),
-        change=change(data["avg_handling_days_change_pct"], lang, kind="duration"),
+        change=change(s.avg_handling_days_change_pct, lang, kind="duration"),
     )
 
 
-def trend_peak(data: dict[str, Any], lang: str) -> str | None:
-    rows = [r for r in data["trend"] if r["claims"]]
+def trend_peak(s: PeriodSummary, lang: str) -> str | None:
+    rows = [r for r in s.trend if r.claims]
     if not rows:
         return None
-    top = max(rows, key=lambda r: r["claims"])
+    top = max(rows, key=lambda r: r.claims)
     return tn(
         "report.s.trend_peak",
         lang,
-        int(top["claims"]),
-        months=len(data["trend"]),
-        month=top["month"],
-        n=fmt_int(top["claims"]),
+        top.claims,
+        months=len(s.trend),
+        month=top.month,
+        n=fmt_int(top.claims),
     )
 
 
 # --- sentences: 理赔流程 -------------------------------------------------------------------------------
 
 
-def bottleneck(data: dict[str, Any], lang: str) -> str | None:
-    st = data["bottleneck_stage"]
+def bottleneck(s: PeriodSummary, lang: str) -> str | None:
+    st = s.bottleneck_stage
     if not st:
         return None
-    return t(
-        "report.s.bottleneck", lang, stage=stage_word(st, lang), days=fmt_days(data["stage_avg_days"][st])
-    )
+    return t("report.s.bottleneck", lang, stage=stage_word(st, lang), days=fmt_days(s.stage_avg_days[st]))
 
 
-def stage_change(data: dict[str, Any], stage: str, lang: str) -> str:
+def stage_change(s: PeriodSummary, stage: str, lang: str) -> str:
     """审核环节平均3.67天，较上期缩短10.0%"""
-    days = data["stage_avg_days"].get(stage)
+    days = s.stage_avg_days.get(stage)
     name = stage_name(stage, lang)
     if days is None:
         return t("report.s.stage_change_none", lang, stage=name)
-    pct = data["stage_avg_days_change_pct"].get(stage)
+    pct = s.stage_avg_days_change_pct.get(stage)
     return t(
         "report.s.stage_change",
         lang,
@@ -319,27 +314,27 @@ def stage_change(data: dict[str, Any], stage: str, lang: str) -> str:
     )
 
 
-def stage_changes(data: dict[str, Any], lang: str) -> str:
-    return join([stage_change(data, st, lang) for st in STAGES], lang)
+def stage_changes(s: PeriodSummary, lang: str) -> str:
+    return join([stage_change(s, st, lang) for st in STAGES], lang)
 
 
-def sla(data: dict[str, Any], lang: str) -> str | None:
+def sla(s: PeriodSummary, lang: str) -> str | None:
     parts = [
         t(
             "report.s.sla_part",
             lang,
             stage=stage_name(st, lang),
-            pct=fmt_pct(data["sla_compliance_pct"][st]),
-            limit=days_text(data["sla_days"][st], lang),
+            pct=fmt_pct(s.sla_compliance_pct[st]),
+            limit=days_text(s.sla_days[st], lang),
         )
         for st in STAGES
-        if data["sla_compliance_pct"].get(st) is not None
+        if s.sla_compliance_pct.get(st) is not None
     ]
     return t("report.s.sla", lang, parts=t("report.comma", lang).join(parts)) if parts else None
 
 
-def straight_through(data: dict[str, Any], lang: str) -> str:
-    n = int(data["decisions"])
+def straight_through(s: PeriodSummary, lang: str) -> str:
+    n = s.decisions
     if not n:
         return t("report.s.no_decisions", lang)
     return tn(
@@ -347,14 +342,14 @@ def straight_through(data: dict[str, Any], lang: str) -> str:
         lang,
         n,
         n=fmt_int(n),
-        stp=fmt_int(data["straight_through"]),
-        rate=fmt_pct(data["straight_through_rate_pct"]),
+        stp=fmt_int(s.straight_through),
+        rate=fmt_pct(s.straight_through_rate_pct),
     )
 
 
-def decisions(data: dict[str, Any], lang: str) -> str | None:
-    by = data["decisions_by_outcome"]
-    if not data["decisions"]:
+def decisions(s: PeriodSummary, lang: str) -> str | None:
+    by = s.decisions_by_outcome
+    if not s.decisions:
         return None
     parts = [
         t("report.s.outcome_part", lang, outcome=t(f"outcome.{o}", lang), n=fmt_int(by[o]))
@@ -365,33 +360,33 @@ def decisions(data: dict[str, Any], lang: str) -> str | None:
         "report.s.decisions",
         lang,
         parts=t("report.comma", lang).join(parts),
-        denial=fmt_pct(data["denial_rate_pct"]),
+        denial=fmt_pct(s.denial_rate_pct),
     )
 
 
-def denial_reasons(data: dict[str, Any], lang: str) -> str | None:
-    reasons = data["top_denial_reasons"]
+def denial_reasons(s: PeriodSummary, lang: str) -> str | None:
+    reasons = s.top_denial_reasons
     if not reasons:
         return None
     items = [
-        t("report.s.reason_part", lang, reason=t(f"reason.{r['code']}", lang), share=fmt_pct(r["share"]))
+        t("report.s.reason_part", lang, reason=t(f"reason.{r.code}", lang), share=fmt_pct(r.share))
         for r in reasons
     ]
     return t("report.s.denial_reasons", lang, reasons=t("report.list_sep", lang).join(items))
 
 
-def backlog(data: dict[str, Any], lang: str) -> str:
-    n = int(data["backlog_open"])
+def backlog(s: PeriodSummary, lang: str) -> str:
+    n = s.backlog_open
     if not n:
         return t("report.s.backlog_none", lang)
-    return tn("report.s.backlog", lang, n, n=fmt_int(n), old=fmt_int(old_backlog(data)))
+    return tn("report.s.backlog", lang, n, n=fmt_int(n), old=fmt_int(old_backlog(s)))
 
 
-def handlers(data: dict[str, Any], lang: str) -> str | None:
-    rows = data["handlers"]
+def handlers(s: PeriodSummary, lang: str) -> str | None:
+    rows = s.handlers
     if not rows:
         return None
-    total = sum(int(h["claims"]) for h in rows)
+    total = sum(h.claims for h in rows)
     top = rows[0]
     return tn(
         "report.s.handlers",
@@ -399,36 +394,34 @@ def handlers(data: dict[str, Any], lang: str) -> str | None:
         len(rows),
         n=fmt_int(len(rows)),
         avg=fmt_num(Decimal(total) / len(rows), 1),
-        top=top["name"] or top["username"],
-        top_n=fmt_int(top["claims"]),
+        top=top.name or top.username,
+        top_n=fmt_int(top.claims),
     )
 
 
 # --- 总结与展望 ------------------------------------------------------------------------------------------
 
 
-def summary(data: dict[str, Any], lang: str) -> str:
+def summary(s: PeriodSummary, lang: str) -> str:
     """本期共处理理赔案件XX件，较去年同期增长XX%，其中车险理赔案件占比最大，为XX%，其次为…"""
-    n = int(data["claims_accepted"])
+    n = s.claims_accepted
     if not n:
-        return t(
-            "report.s.summary_none", lang, yoy=change(data["claims_accepted_yoy_pct"], lang, basis="year")
-        )
+        return t("report.s.summary_none", lang, yoy=change(s.claims_accepted_yoy_pct, lang, basis="year"))
     head = tn(
         "report.s.summary",
         lang,
         n,
         n=fmt_int(n),
-        yoy=change(data["claims_accepted_yoy_pct"], lang, basis="year"),
+        yoy=change(s.claims_accepted_yoy_pct, lang, basis="year"),
     )
-    ranked = lines_by_count(data)
-    by_line = data["by_line"]
+    ranked = lines_by_count(s)
+    by_line = s.by_line
     first = ranked[0]
     tail = t(
         "report.s.summary_first" if len(ranked) > 1 else "report.s.summary_only",
         lang,
         line=line_name(first, lang),
-        share=fmt_pct(by_line[first]["count_share"]),
+        share=fmt_pct(by_line[first].count_share),
     )
     if len(ranked) > 1:
         second = ranked[1]
@@ -436,49 +429,49 @@ def summary(data: dict[str, Any], lang: str) -> str:
             "report.s.summary_second",
             lang,
             line=line_name(second, lang),
-            share=fmt_pct(by_line[second]["count_share"]),
+            share=fmt_pct(by_line[second].count_share),
         )
     return head + tail + t("report.stop", lang)
 
 
-def summary_paid(data: dict[str, Any], lang: str) -> str:
+def summary_paid(s: PeriodSummary, lang: str) -> str:
     return t(
         "report.s.summary_paid",
         lang,
-        amount=fmt_wan(data["paid_total"]),
-        yoy=change(data["paid_total_yoy_pct"], lang, basis="year"),
+        amount=fmt_wan(s.paid_total),
+        yoy=change(s.paid_total_yoy_pct, lang, basis="year"),
     )
 
 
-def summary_timing(data: dict[str, Any], lang: str) -> str:
-    days = data["avg_handling_days"]
+def summary_timing(s: PeriodSummary, lang: str) -> str:
+    days = s.avg_handling_days
     if days is None:
         return t("report.s.handling_none", lang)
     return t(
         "report.s.summary_timing",
         lang,
         days=fmt_days(days),
-        change=change(data["avg_handling_days_change_pct"], lang, kind="duration"),
-        yoy=change(data["avg_handling_days_yoy_pct"], lang, basis="year", kind="duration"),
+        change=change(s.avg_handling_days_change_pct, lang, kind="duration"),
+        yoy=change(s.avg_handling_days_yoy_pct, lang, basis="year", kind="duration"),
     )
 
 
-def outlook(data: dict[str, Any], lang: str) -> list[str]:
+def outlook(s: PeriodSummary, lang: str) -> list[str]:
     """Next period's priorities, each derived from a figure of this period."""
     out = []
-    st = data["bottleneck_stage"]
+    st = s.bottleneck_stage
     if st:
         out.append(
             t(
                 "report.s.outlook_bottleneck",
                 lang,
                 stage=stage_word(st, lang),
-                days=fmt_days(data["stage_avg_days"][st]),
+                days=fmt_days(s.stage_avg_days[st]),
             )
         )
-    measured = {s: v for s, v in data["sla_compliance_pct"].items() if v is not None}
+    measured = {stage: v for stage, v in s.sla_compliance_pct.items() if v is not None}
     if measured:
-        worst = min(measured, key=lambda s: (measured[s], STAGES.index(s) if s in STAGES else 9))
+        worst = min(measured, key=lambda st: (measured[st], STAGES.index(st) if st in STAGES else 9))
         key = "report.s.outlook_sla" if measured[worst] < 100 else "report.s.outlook_sla_kept"
         out.append(
             t(
@@ -486,22 +479,22 @@ def outlook(data: dict[str, Any], lang: str) -> list[str]:
                 lang,
                 stage=stage_word(worst, lang),
                 pct=fmt_pct(measured[worst]),
-                limit=days_text(data["sla_days"][worst], lang),
+                limit=days_text(s.sla_days[worst], lang),
             )
         )
-    old = old_backlog(data)
+    old = old_backlog(s)
     if old:
         out.append(tn("report.s.outlook_backlog", lang, old, n=fmt_int(old)))
-    if data["straight_through_rate_pct"] is not None:
-        out.append(t("report.s.outlook_stp", lang, rate=fmt_pct(data["straight_through_rate_pct"])))
-    if data["top_denial_reasons"]:
-        top = data["top_denial_reasons"][0]
+    if s.straight_through_rate_pct is not None:
+        out.append(t("report.s.outlook_stp", lang, rate=fmt_pct(s.straight_through_rate_pct)))
+    if s.top_denial_reasons:
+        top = s.top_denial_reasons[0]
         out.append(
             t(
                 "report.s.outlook_denial",
                 lang,
-                reason=t(f"reason.{top['code']}", lang),
-                share=fmt_pct(top["share"]),
+                reason=t(f"reason.{top.code}", lang),
+                share=fmt_pct(top.share),
             )
         )
     return out

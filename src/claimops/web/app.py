@@ -12,7 +12,9 @@ from sqlalchemy import Engine
 import claimops.models  # noqa: F401 - registers every table before any query
 from claimops.config import Settings, get_settings
 from claimops.db import get_engine
+from claimops.deck_sections import default_sections
 from claimops.masking import install_log_masking
+from claimops.reporting.deck.registry import SectionRegistry
 from claimops.web import apidocs, errors
 from claimops.web.headers import SecurityHeaders
 from claimops.web.limits import RequestLimits
@@ -39,7 +41,11 @@ def api_router() -> APIRouter:
     return api
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    deck_sections: SectionRegistry | None = None,
+) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="claimops",
@@ -53,6 +59,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.resolved_database_url)
     install_log_masking()
+    app.state.deck_sections = deck_sections or default_sections()
     errors.install(app)
     apidocs.install(app)
     app.add_middleware(RequestLimits, settings=settings)

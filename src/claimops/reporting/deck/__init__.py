@@ -1,6 +1,8 @@
 """The claims work summary (理赔工作总结) as an editable PowerPoint, a self-contained HTML page or Markdown.
 
-All three render one content model (`content.build`), so they carry the same sentences and figures.
+All three render one content model (`model.py`, built by `assembly.build`), so they carry the same
+sentences and figures. Which sections the deck has, and which domains add slides to them, is a
+`SectionRegistry` the caller passes in (`claimops.deck_sections.default_sections` at the edges).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from sqlalchemy.orm import Session
 from claimops.config import Settings
 from claimops.errors import ValidationFailed
 from claimops.i18n import LANGUAGES, t
-from claimops.reporting.deck.content import Deck, Section, SectionProvider, Slide, build, register_section
+from claimops.reporting.deck.assembly import build
+from claimops.reporting.deck.model import Deck, Section, Slide
+from claimops.reporting.deck.registry import SectionProvider, SectionRegistry
 from claimops.reporting.kpis import Filters
 from claimops.reporting.periods import Period
 
@@ -29,10 +33,10 @@ __all__ = [
     "Deck",
     "Section",
     "SectionProvider",
+    "SectionRegistry",
     "Slide",
     "build",
     "filename",
-    "register_section",
     "render",
     "render_deck",
 ]
@@ -69,6 +73,7 @@ def render(
     period: Period,
     settings: Settings,
     *,
+    sections: SectionRegistry,
     lang: str = "zh",
     fmt: str = "pptx",
     filters: Filters | None = None,
@@ -76,7 +81,8 @@ def render(
 ) -> bytes:
     """The deck for `period` as bytes of the chosen format (pptx, html or md)."""
     check(lang, fmt)
-    return render_deck(build(session, period, settings, lang=lang, filters=filters, today=today), fmt)
+    deck = build(session, period, settings, sections=sections, lang=lang, filters=filters, today=today)
+    return render_deck(deck, fmt)
 
 
 def filename(period: Period, lang: str, fmt: str) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from html import escape
 
 from claimops.i18n import t
-from claimops.reporting.deck.content import Block, Bullets, Chart, Deck, Flow, KeyFigures, Notice, Table
+from claimops.reporting.deck.model import Block, Bullets, Chart, Deck, Flow, KeyFigures, Notice, Table
 
 COLORS = ["#0b5cad", "#1e9e75", "#e3a21a", "#8a94a6", "#c0504d"]
 SERIES = ["#0b5cad", "#9dc3e6", "#b8c2cf", "#b8c2cf"]  # this/previous period; interval bounds

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from claimops.i18n import t
-from claimops.reporting.deck.content import Block, Bullets, Chart, Deck, Flow, KeyFigures, Notice, Table
+from claimops.reporting.deck.model import Block, Bullets, Chart, Deck, Flow, KeyFigures, Notice, Table
 
 
 def cell(text: str) -> str:

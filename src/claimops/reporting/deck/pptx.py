@@ -22,7 +22,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from claimops.i18n import t
-from claimops.reporting.deck.content import (
+from claimops.reporting.deck.model import (
     Block,
     Bullets,
     Chart,

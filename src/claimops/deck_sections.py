@@ -1,0 +1,18 @@
+"""The deck's sections as the application ships them: reporting's outline and each domain's slides.
+
+The one place that names the domains adding slides to the work summary (today mining); the web app
+and the CLI build their registry here and pass it to the deck. A new domain registers its provider
+below; reporting does not import it.
+"""
+
+from __future__ import annotations
+
+from claimops.mining.deck import mining_section
+from claimops.reporting.deck.registry import SectionRegistry
+from claimops.reporting.deck.sections import outline
+
+
+def default_sections() -> SectionRegistry:
+    sections = outline()
+    sections.add_slides("mining", mining_section)
+    return sections
