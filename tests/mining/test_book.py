@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from claimops.errors import ValidationFailed
-from claimops.mining.book import book_triangles, quarter_index
-from claimops.mining.reserving import ChainLadder
+from claimops.mining.data.book import book_triangles, quarter_index
+from claimops.mining.estimators.reserving import ChainLadder
 from factories import Walk, at, make_policy
 
 NAN = np.nan

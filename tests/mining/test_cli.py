@@ -140,7 +140,7 @@ def test_csv_with_wrong_columns_or_values_is_refused(tmp_path: Path) -> None:
 
 
 def test_mine_refresh_stores_the_runs_the_pages_read(database: Engine) -> None:
-    from claimops.mining.models import MiningResult
+    from claimops.mining.store.models import MiningResult
 
     assert one_line_error(run("refresh", "--kind", "horoscope")).startswith(
         "error: unknown analysis horoscope"

@@ -11,8 +11,14 @@ import pandas as pd
 import pytest
 
 from claimops.errors import ValidationFailed
-from claimops.mining.features import FEATURES, FeatureBuilder, build_features, parse_id_numbers, prior_counts
-from claimops.mining.schemas import FEATURE_TABLE
+from claimops.mining.data.frames import FEATURE_TABLE
+from claimops.mining.estimators.features import (
+    FEATURES,
+    FeatureBuilder,
+    build_features,
+    parse_id_numbers,
+    prior_counts,
+)
 
 
 def claims(rows: list[dict[str, Any]]) -> pd.DataFrame:

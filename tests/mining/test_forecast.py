@@ -16,19 +16,14 @@ from typer.testing import CliRunner
 
 import claimops.clock
 import claimops.db
+from claimops.cli import app
 from claimops.config import Settings
 from claimops.db import unit_of_work
 from claimops.errors import ValidationFailed
-from claimops.mining.forecast import (
-    BASELINE,
-    Z80,
-    Z95,
-    Forecaster,
-    forecast_lines,
-    monthly_series,
-    to_quarterly,
-)
-from claimops.mining.forecast_cli import app, last_complete_month
+from claimops.mining.cli import last_complete_month
+from claimops.mining.data.series import monthly_series, to_quarterly
+from claimops.mining.estimators.forecast import BASELINE, Z80, Z95, Forecaster
+from claimops.mining.service.forecasting import forecast_lines
 from claimops.users.service import create_user
 from factories import PASSWORD, STAFF, Walk, at, make_policy
 
@@ -272,7 +267,7 @@ def cli_db(empty_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[En
 
 
 def run(*args: str) -> Any:
-    return CliRunner().invoke(app, list(args))
+    return CliRunner().invoke(app, ["forecast", *args])
 
 
 def test_cli_not_enough_data_is_one_line_and_exit_2(cli_db: Engine) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from claimops.claims.models import Claim
 from claimops.config import Settings
-from claimops.mining.features import build_features
-from claimops.mining.loader import (
+from claimops.mining.data.frames import CLAIMS_FRAME, validate
+from claimops.mining.data.loader import (
     has_ground_truth,
     iter_claims,
     load_claims,
@@ -22,7 +22,7 @@ from claimops.mining.loader import (
     read_claims_csv,
     select_claims,
 )
-from claimops.mining.schemas import CLAIMS_FRAME, validate
+from claimops.mining.estimators.features import build_features
 from factories import kpi_dataset
 
 DAY = 86_400

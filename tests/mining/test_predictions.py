@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from claimops.errors import ValidationFailed
-from claimops.mining.features import FeatureBuilder
-from claimops.mining.predictions import OutcomeModel, outcome_metrics, outcome_target
-from claimops.mining.risk import time_split
+from claimops.mining.estimators.features import FeatureBuilder
+from claimops.mining.estimators.predictions import OutcomeModel, outcome_metrics, outcome_target
+from claimops.mining.estimators.risk import time_split
 from factories import synthetic_claims
 
 

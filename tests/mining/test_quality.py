@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from claimops.errors import ValidationFailed
-from claimops.mining.quality import (
+from claimops.mining.estimators.quality import (
     CleaningPipeline,
     DataQuality,
     outlier_bounds,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,10 +21,12 @@ from claimops.config import Settings
 from claimops.db import Base
 from claimops.errors import NotFound, ValidationFailed
 from claimops.migrate import downgrade, upgrade
-from claimops.mining import registry
-from claimops.mining.forecast import Forecaster
-from claimops.mining.models import MiningModel
-from claimops.mining.registry import ArtifactError
+from claimops.mining.estimators.forecast import Forecaster
+from claimops.mining.service.training import fit_kind
+from claimops.mining.store import registry
+from claimops.mining.store.models import MiningModel
+from claimops.mining.store.registry import MOVED_MODULES, ArtifactError
+from factories import synthetic_claims
 
 
 def fitted(seed: int) -> LinearRegression:
@@ -182,6 +186,31 @@ def test_a_fitted_forecaster_round_trips(session: Session, settings: Settings) -
     assert found is not None
     assert found[0].metrics["seasonal_naive"]["n_points"] == 9
     assert found[1].forecast_.equals(model.forecast_) and found[1].method_ == model.method_
+
+
+def test_a_model_saved_before_mining_was_layered_still_loads_and_scores(
+    session: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fitted_risk = fit_kind("risk", synthetic_claims(1000, seed=1))
+    # Pickle it as the flat modules did: every class under its module's old name.
+    for old, new in MOVED_MODULES.items():
+        module = importlib.import_module(new)
+        monkeypatch.setitem(sys.modules, old, module)
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == new:
+                monkeypatch.setattr(value, "__module__", old)
+    row = save(session, settings, estimator=fitted_risk.estimator)
+    monkeypatch.undo()
+    artifact = (settings.data_dir / "models" / row.artifact).read_bytes()
+    assert b"claimops.mining.training" in artifact and b"claimops.mining.service" not in artifact
+
+    found = registry.current(session, "risk", settings)
+    assert found is not None
+    bundle = found[1]
+    assert type(bundle) is type(fitted_risk.estimator)
+    features = bundle.builder.transform(synthetic_claims(50, seed=2)).features
+    assert np.array_equal(bundle.model.score(features), fitted_risk.estimator.model.score(features))
+    assert not any(old in sys.modules for old in MOVED_MODULES)
 
 
 def test_migration_0002_matches_the_model_and_downgrades(empty_engine: Engine) -> None:

@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from claimops.errors import ValidationFailed
-from claimops.mining.reserving import ChainLadder, NotFittedError
-from claimops.mining.triangle import Triangle, from_long
+from claimops.mining.data.triangle import Triangle, from_long
+from claimops.mining.estimators.base import NotFittedError
+from claimops.mining.estimators.reserving import ChainLadder
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::FutureWarning", "ignore::DeprecationWarning", "ignore::RuntimeWarning:chainladder.*"

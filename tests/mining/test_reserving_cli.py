@@ -11,7 +11,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from claimops.mining.reserving_cli import app, reserve
+from claimops.cli import app
+from claimops.mining.cli import reserve
 
 RAA = Path(cl.__file__).parent / "utils" / "data" / "raa.csv"
 COLUMNS = ["--origin", "origin", "--development", "development", "--value", "values"]
@@ -25,7 +26,7 @@ def raa_csv(tmp_path: Path) -> Path:
 
 
 def run(*args: str | Path) -> typer.testing.Result:
-    return CliRunner().invoke(app, [str(a) for a in args])
+    return CliRunner().invoke(app, ["reserve", *(str(a) for a in args)])
 
 
 def test_json_output_for_raa(raa_csv: Path) -> None:

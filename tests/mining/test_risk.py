@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from claimops.errors import ValidationFailed
-from claimops.mining.features import FeatureBuilder
-from claimops.mining.risk import (
+from claimops.mining.estimators.features import FeatureBuilder
+from claimops.mining.estimators.risk import (
     INPUTS,
     RiskModel,
     report_features,
@@ -119,7 +119,7 @@ def test_reasons_are_the_model_arithmetic(
 
 
 def _groups() -> list[str]:
-    from claimops.mining.risk import GROUPS
+    from claimops.mining.estimators.risk import GROUPS
 
     return list(GROUPS)
 

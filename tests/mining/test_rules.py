@@ -14,16 +14,16 @@ from sqlalchemy import Engine
 
 from claimops.demo.bulk import seed_database
 from claimops.errors import ValidationFailed
-from claimops.mining.analysis import rules_for_table
-from claimops.mining.features import build_features
-from claimops.mining.loader import load_claims
-from claimops.mining.rules import (
+from claimops.mining.data.loader import load_claims
+from claimops.mining.estimators.features import build_features
+from claimops.mining.estimators.rules import (
     AssociationRules,
     FrequentItemsets,
     Itemizer,
     distinct_rules,
     item_label,
 )
+from claimops.mining.service.analysis import rules_for_table
 
 
 def as_dict(frame: pd.DataFrame) -> dict[frozenset[Any], float]:

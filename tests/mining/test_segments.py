@@ -11,8 +11,14 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from claimops.errors import ValidationFailed
-from claimops.mining.analysis import segments_summary
-from claimops.mining.segments import ClaimSegments, CustomerSegments, Segmenter, customer_table, signed_log
+from claimops.mining.estimators.segments import (
+    ClaimSegments,
+    CustomerSegments,
+    Segmenter,
+    customer_table,
+    signed_log,
+)
+from claimops.mining.service.analysis import segments_summary
 
 LINES = np.array(["auto", "health", "property"])
 

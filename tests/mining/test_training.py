@@ -22,10 +22,10 @@ from claimops.clock import local_date
 from claimops.config import Settings, get_settings
 from claimops.demo.bulk import seed_database
 from claimops.errors import ValidationFailed
-from claimops.mining import registry
-from claimops.mining.loader import load_claims
-from claimops.mining.scoring import predict_open_claims, score_claims
-from claimops.mining.training import fit_kind, train
+from claimops.mining.data.loader import load_claims
+from claimops.mining.service.scoring import predict_open_claims, score_claims
+from claimops.mining.service.training import fit_kind, train
+from claimops.mining.store import registry
 from claimops.policies.schemas import PolicyIn
 from claimops.policies.service import create_policy
 from factories import make_policy, policy_json, staff_actor

@@ -1,6 +1,6 @@
 """The deck's 理赔数据分析与挖掘 slides, from the stored analyses and the current models.
 
-Every figure comes from a stored run (claimops.mining.results) or the model registry, with the date it
+Every figure comes from a stored run (claimops.mining.store.results) or the model registry, with the date it
 was computed; an analysis that was never run, or had too little data, adds nothing, and the section
 then says plainly that no mining results exist.
 """
@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from claimops.clock import fmt_local
 from claimops.i18n import t
-from claimops.mining.metric_labels import shown_metrics
-from claimops.mining.models import MiningModel, MiningResult
-from claimops.mining.results import latest
+from claimops.mining.service.metric_labels import shown_metrics
+from claimops.mining.store.models import MiningModel, MiningResult
+from claimops.mining.store.results import latest
 from claimops.reporting import narrative as n
 from claimops.reporting.deck.content import (
     Block,

@@ -21,8 +21,32 @@ import numpy.typing as npt
 import pandas as pd
 
 from claimops.i18n import t
-from claimops.mining.features import SHANGHAI, cny, parse_id_numbers
-from claimops.mining.schemas import KEY_COLUMNS, RAW_CLAIMS, require_fitted, validate
+from claimops.mining.data.frames import KEY_COLUMNS, RAW_CLAIMS, validate
+from claimops.mining.estimators.base import Estimator, require_fitted
+from claimops.mining.estimators.features import SHANGHAI, cny, parse_id_numbers
+
+__all__ = [
+    "CHECKS",
+    "CleaningPipeline",
+    "CleaningStep",
+    "ClearOutOfOrderTimes",
+    "DataQuality",
+    "DropDuplicateClaims",
+    "DropIncidentAfterReport",
+    "DropMissingKeys",
+    "DropNegativeAmounts",
+    "FillBlankCategories",
+    "FlagAmountOutliers",
+    "FlagDuplicateIncidents",
+    "QualityIssue",
+    "QualityReport",
+    "StepRecord",
+    "default_steps",
+    "missing_values",
+    "outlier_bounds",
+    "quality_report",
+    "valid_id_numbers",
+]
 
 BoolArray = npt.NDArray[np.bool_]
 OutlierMethod = Literal["robust_z", "iqr"]
@@ -241,7 +265,7 @@ def valid_id_numbers(ids: pd.Series) -> pd.Series:
     return out.astype(bool)
 
 
-class DataQuality:
+class DataQuality(Estimator):
     """Data-quality checks over a claims frame (or a customers frame with ``id_number``).
 
     Parameters
@@ -268,6 +292,22 @@ class DataQuality:
         One boolean column per check that ran, aligned with the frame's rows.
     bounds_ : DataFrame
         Outlier bounds per group.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> claims = pd.DataFrame({
+    ...     "claim_id": [1, 2, 2, 3], "policy_id": [10, 11, 11, 12], "customer_id": [100, 101, 101, 102],
+    ...     "line": ["auto", "auto", "auto", "health"],
+    ...     "incident_date": pd.to_datetime(["2025-03-01", "2025-03-02", "2025-03-02", "2025-03-09"]),
+    ...     "reported_at": pd.to_datetime(["2025-03-02", "2025-03-04", "2025-03-04", "2025-03-04"], utc=True),
+    ...     "claimed_amount": [5000.0, 1200.0, 1200.0, -10.0],
+    ... })
+    >>> report = DataQuality().fit(claims).report_
+    >>> {issue.check: issue.rows for issue in report.issues if issue.rows}
+    {'duplicate_claim_id': 2, 'incident_after_report': 1, 'negative_amount': 1}
+
+    (Both rows of claim 2 count; claim 3 happened after it was reported and claims a negative amount.)
     """
 
     def __init__(
@@ -460,7 +500,7 @@ class StepRecord:
         }
 
 
-class CleaningStep:
+class CleaningStep(Estimator):
     """A named cleaning step: ``action`` is ``drop`` (rows), ``fix`` (values) or ``flag`` (a new column)."""
 
     name = "step"
@@ -669,7 +709,7 @@ def default_steps() -> list[CleaningStep]:
     ]
 
 
-class CleaningPipeline:
+class CleaningPipeline(Estimator):
     """Named cleaning steps applied in order, each recorded (name, action, rows affected, reason).
 
     Parameters

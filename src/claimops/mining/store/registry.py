@@ -15,12 +15,16 @@ callers check their data and raise ``ValidationFailed(code="NOT_ENOUGH_DATA")``;
 from __future__ import annotations
 
 import hashlib
+import importlib
 import math
 import os
 import re
+import sys
 import tempfile
+import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -34,10 +38,29 @@ from sqlalchemy.orm import Session
 from claimops.clock import utcnow
 from claimops.config import Settings
 from claimops.errors import ClaimopsError, Conflict, NotFound, ValidationFailed
-from claimops.mining.models import MiningModel
+from claimops.mining.store.models import MiningModel
 
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 KNOWN_KINDS = ("risk", "handling_time", "settlement", "forecast")
+
+# Artifacts saved before mining was split into layers name their classes by the old flat modules.
+MOVED_MODULES = {
+    f"claimops.mining.{old}": f"claimops.mining.{new}"
+    for old, new in {
+        "features": "estimators.features",
+        "forecast": "estimators.forecast",
+        "predictions": "estimators.predictions",
+        "quality": "estimators.quality",
+        "reserving": "estimators.reserving",
+        "risk": "estimators.risk",
+        "rules": "estimators.rules",
+        "segments": "estimators.segments",
+        "schemas": "data.frames",
+        "triangle": "data.triangle",
+        "training": "service.training",
+    }.items()
+}
+_moved_lock = threading.Lock()
 
 
 class ArtifactError(ClaimopsError):
@@ -176,7 +199,27 @@ def load(row: MiningModel, settings: Settings) -> Any:
         raise ArtifactError(f"{row.kind} v{row.version}: artifact {path} is missing") from None
     if hashlib.sha256(data).hexdigest() != row.artifact_sha256:
         raise ArtifactError(f"{row.kind} v{row.version}: artifact {path} was changed after it was saved")
-    return joblib.load(path)
+    try:
+        return joblib.load(path)
+    except ModuleNotFoundError as exc:
+        if exc.name not in MOVED_MODULES:
+            raise
+    with _old_module_names():
+        return joblib.load(path)
+
+
+@contextmanager
+def _old_module_names() -> Iterator[None]:
+    """Let unpickling find each moved module under its old name too, while an old artifact loads."""
+    with _moved_lock:
+        added = [old for old in MOVED_MODULES if old not in sys.modules]
+        for old in added:
+            sys.modules[old] = importlib.import_module(MOVED_MODULES[old])
+        try:
+            yield
+        finally:
+            for old in added:
+                del sys.modules[old]
 
 
 def history(session: Session, kind: str) -> list[MiningModel]:

@@ -257,6 +257,19 @@ def from_long(
     ValidationFailed
         Missing columns, non-numeric values, duplicate cells, a missing cell before the latest
         diagonal, negative development when disallowed, or fewer than 3 origins.
+
+    Examples
+    --------
+    Development given as calendar years, incremental amounts:
+
+    >>> long = pd.DataFrame({
+    ...     "year": [2020, 2020, 2020, 2021, 2021, 2022],
+    ...     "paid_in": [2020, 2021, 2022, 2021, 2022, 2022],
+    ...     "paid": [100.0, 50.0, 15.0, 110.0, 66.0, 120.0],
+    ... })
+    >>> tri = from_long(long, origin="year", development="paid_in", value="paid", cumulative=False)
+    >>> tri.origins, tri.values.tolist()
+    ([2020, 2021, 2022], [[100.0, 150.0, 165.0], [110.0, 176.0, nan], [120.0, nan, nan]])
     """
     missing = [c for c in (origin, development, value) if c not in frame.columns]
     if missing:

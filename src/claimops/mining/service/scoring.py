@@ -23,10 +23,8 @@ from sqlalchemy.orm import Session
 from claimops.claims.models import Claim, ClaimFinding
 from claimops.clock import utcnow
 from claimops.config import Settings
-from claimops.customers.models import Customer
 from claimops.errors import NotFound
-from claimops.mining.models import MiningModel
-from claimops.policies.models import Policy
+from claimops.mining.store.models import MiningModel
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +70,7 @@ def current_model(session: Session, kind: str, settings: Settings) -> tuple[int,
     key = (f"{settings.data_dir}:{kind}", found.id, found.artifact_sha256)
     estimator = _cache.get(key)
     if estimator is None:
-        from claimops.mining import registry
+        from claimops.mining.store import registry
 
         row = session.get(MiningModel, found.id)
         assert row is not None
@@ -98,7 +96,7 @@ def score_for_review(*, session: Session, claim: Claim, settings: Settings) -> R
     prior, same_provider = _prior_claims(session, claim, days=params["prior_window_days"])
     policy = claim.policy
     holder = policy.holder
-    from claimops.mining.risk import report_features
+    from claimops.mining.estimators.risk import report_features
 
     row = report_features(
         line=claim.line,
@@ -133,41 +131,6 @@ def _prior_claims(session: Session, claim: Claim, *, days: int) -> tuple[int, in
     return int(row[0]), int(row[1])
 
 
-def report_time_claims(session: Session) -> Any:
-    """The claims frame with only what the models read (known at report) and the status: no joins to
-    decisions, payments or documents, so it reads about four times faster than the full frame."""
-    import pandas as pd
-
-    from claimops.mining.loader import _normalise  # the loader's portable dtypes, for a narrower select
-
-    stmt = (
-        select(
-            Claim.id.label("claim_id"),
-            Claim.claim_number,
-            Claim.policy_id,
-            Claim.customer_id,
-            Claim.line,
-            Claim.region,
-            Claim.channel,
-            Claim.status,
-            Claim.incident_date,
-            Claim.reported_at,
-            Claim.claimed_amount,
-            Claim.provider_id,
-            Policy.effective_from,
-            Policy.effective_to,
-            Policy.sum_insured,
-            Customer.birth_date,
-            Customer.gender,
-        )
-        .join(Policy, Policy.id == Claim.policy_id)
-        .join(Customer, Customer.id == Claim.customer_id)
-        .order_by(Claim.id)
-    )
-    frame = pd.read_sql(stmt, session.connection(), coerce_float=False)
-    return _normalise(frame).reset_index(drop=True)
-
-
 def score_claims(
     *, session: Session, settings: Settings, open_only: bool = False, now: datetime | None = None
 ) -> ScoreReport:
@@ -183,6 +146,8 @@ def score_claims(
         raise NotFound("no risk model yet: train one with `claimops train risk`", code="NO_RISK_MODEL")
     version, bundle = found
     import numpy as np
+
+    from claimops.mining.data.loader import report_time_claims
 
     frame = report_time_claims(session)
     is_open = ~frame["status"].isin(FINISHED).to_numpy(dtype=bool)
@@ -249,6 +214,8 @@ def predict_open_claims(*, session: Session, settings: Settings) -> Any:
         Neither model has been trained (``NO_OUTCOME_MODEL``).
     """
     import pandas as pd
+
+    from claimops.mining.data.loader import report_time_claims
 
     models = {kind: current_model(session, kind, settings) for kind in ("handling_time", "settlement")}
     if all(found is None for found in models.values()):

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from claimops.config import Settings
 from claimops.db import reading
 from claimops.errors import ValidationFailed
-from claimops.mining import refresh
-from claimops.mining.loader import load_claims
-from claimops.mining.scoring import score_claims
-from claimops.mining.training import TRAINABLE, fit_kind, store
+from claimops.mining.data.loader import load_claims
+from claimops.mining.service import refresh
+from claimops.mining.service.scoring import score_claims
+from claimops.mining.service.training import TRAINABLE, fit_kind, store
 
 log = logging.getLogger(__name__)
 

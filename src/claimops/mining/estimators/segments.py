@@ -27,8 +27,22 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from claimops.errors import ValidationFailed
 from claimops.i18n import t
-from claimops.mining.features import FeatureTable
-from claimops.mining.schemas import require_fitted
+from claimops.mining.estimators.base import Estimator, require_fitted
+from claimops.mining.estimators.features import FeatureTable
+
+__all__ = [
+    "CLAIM_CATEGORICAL",
+    "CLAIM_LOG",
+    "CLAIM_NUMERIC",
+    "CUSTOMER_CATEGORICAL",
+    "CUSTOMER_LOG",
+    "CUSTOMER_NUMERIC",
+    "ClaimSegments",
+    "CustomerSegments",
+    "Segmenter",
+    "customer_table",
+    "signed_log",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -56,7 +70,7 @@ def signed_log(values: FloatArray) -> FloatArray:
     return out
 
 
-class Segmenter:
+class Segmenter(Estimator):
     """K-means segments over mixed features, k chosen by silhouette.
 
     Parameters
@@ -102,6 +116,18 @@ class Segmenter:
         Variance share of the two components.
     feature_names_ : list of str
         Columns of the encoded matrix.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> claims = pd.DataFrame({
+    ...     "amount": [900.0, 1000.0, 1100.0, 1000.0, 50000.0, 52000.0, 48000.0],
+    ...     "line": ["auto"] * 4 + ["property"] * 3,
+    ... })
+    >>> model = Segmenter(numeric=["amount"], categorical=["line"], log=["amount"], k_range=(2, 3))
+    >>> model = model.fit(claims)
+    >>> model.k_, model.labels_.tolist()
+    (2, [0, 0, 0, 0, 1, 1, 1])
     """
 
     def __init__(

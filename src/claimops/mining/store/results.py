@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from claimops.mining.models import MiningResult
+from claimops.mining.store.models import MiningResult
 
 STATUSES = ("ok", "not_enough_data", "failed")
 

@@ -23,12 +23,14 @@ from claimops.clock import as_utc, local_date
 from claimops.db import reading
 from claimops.errors import ValidationFailed
 from claimops.i18n import LANGUAGES
-from claimops.mining import analysis, book
-from claimops.mining.forecast import forecast_frames, load_frames
-from claimops.mining.loader import load_claims
-from claimops.mining.models import MiningResult
-from claimops.mining.reserving import ChainLadder
-from claimops.mining.results import save_result
+from claimops.mining.data import book
+from claimops.mining.data.loader import load_claims
+from claimops.mining.data.series import load_frames
+from claimops.mining.estimators.reserving import ChainLadder
+from claimops.mining.service import analysis
+from claimops.mining.service.forecasting import forecast_frames
+from claimops.mining.store.models import MiningResult
+from claimops.mining.store.results import save_result
 
 HISTORY_MONTHS = 24  # months of actuals stored next to a forecast, for its chart
 RULE_TARGETS = ("fraud", "denied", "investigated", "large_loss")

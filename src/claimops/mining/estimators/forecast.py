@@ -6,9 +6,9 @@ forecast — each period repeats the same period one season earlier — by rolli
 The best candidate is used only if it clearly beats seasonal naive there; otherwise the forecast *is*
 seasonal naive, with its own intervals, and the result says so.
 
-Counts are claims reported in the month; paid amounts are payments released in the month (Shanghai
-months, as in the KPI reports). Amounts are forecast as floats of CNY: a forecast is an estimate for
-planning, nothing computed here is paid out, so the exact Decimal arithmetic of money does not apply.
+The series come from :mod:`claimops.mining.data.series` (claims reported and payments released per
+Shanghai month). Amounts are forecast as floats of CNY: a forecast is an estimate for planning, nothing
+computed here is paid out, so the exact Decimal arithmetic of money does not apply.
 """
 
 from __future__ import annotations
@@ -16,35 +16,23 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from claimops.claims.lines import LINES
-from claimops.claims.models import Claim
-from claimops.clock import start_of_local_day
 from claimops.errors import ValidationFailed
-from claimops.payments.models import Payment
-from claimops.reporting.sql import local_month
+from claimops.mining.data.frames import period_label
+from claimops.mining.estimators.base import Estimator, require_fitted
+
+__all__ = ["BASELINE", "DEFAULT_CANDIDATES", "MAX_WIDENING", "MODELS", "Forecaster"]
 
 FloatArray = npt.NDArray[np.float64]
-Freq = Literal["month", "quarter"]
-SEASON = {"month": 12, "quarter": 4}
-TARGETS = ("claims", "paid")
-UNITS = {"claims": "claims", "paid": "CNY"}
 BASELINE = "seasonal_naive"
 # Standard normal quantiles for two-sided 80 % and 95 % intervals.
 Z80 = 1.2815515655446004
 Z95 = 1.959963984540054
-
-
-class NotFittedError(RuntimeError):
-    """Results were asked for before ``fit``."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +89,7 @@ class _Path:
         )
 
 
-class Forecaster:
+class Forecaster(Estimator):
     """Seasonal forecast with intervals, chosen by rolling-origin back-test against seasonal naive.
 
     Parameters
@@ -171,9 +159,18 @@ class Forecaster:
 
     Examples
     --------
-    >>> series = monthly_series(session, line="auto")["claims"]  # doctest: +SKIP
-    >>> model = Forecaster(horizon=6).fit(series)  # doctest: +SKIP
-    >>> model.beats_baseline_, model.forecast_  # doctest: +SKIP
+    A series that repeats every year: no model beats seasonal naive, which is then the forecast.
+
+    >>> import pandas as pd
+    >>> months = pd.period_range("2022-01", periods=36, freq="M")
+    >>> claims = pd.Series([120.0 if p.month <= 2 else 100.0 for p in months], index=months)
+    >>> model = Forecaster(horizon=3, candidates=["ETS(A,N,A)"], max_origins=2).fit(claims)
+    >>> model.method_, model.beats_baseline_
+    ('seasonal_naive', False)
+    >>> model.forecast_[["period", "mean"]].to_dict("list")
+    {'period': ['2025-01', '2025-02', '2025-03'], 'mean': [120.0, 120.0, 100.0]}
+
+    The series of the book come from :func:`claimops.mining.data.series.monthly_series`.
     """
 
     def __init__(
@@ -195,31 +192,6 @@ class Forecaster:
         self.nonnegative = nonnegative
         self.calibrate_intervals = calibrate_intervals
         self.random_state = random_state
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"Forecaster({args})"
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters (scikit-learn convention)."""
-        return {
-            "horizon": self.horizon,
-            "season_length": self.season_length,
-            "candidates": self.candidates,
-            "max_origins": self.max_origins,
-            "min_improvement": self.min_improvement,
-            "nonnegative": self.nonnegative,
-            "calibrate_intervals": self.calibrate_intervals,
-            "random_state": self.random_state,
-        }
-
-    def set_params(self, **params: Any) -> Forecaster:
-        """Set constructor parameters (scikit-learn convention)."""
-        for name, value in params.items():
-            if name not in self.get_params():
-                raise ValueError(f"Forecaster has no parameter {name!r}")
-            setattr(self, name, value)
-        return self
 
     @property
     def min_train(self) -> int:
@@ -337,8 +309,7 @@ class Forecaster:
 
     def to_dict(self, decimals: int | None = None) -> dict[str, Any]:
         """Plain-Python result (for JSON): method, verdict, note, back-test and forecast rows."""
-        if not hasattr(self, "forecast_"):
-            raise NotFittedError("call fit() first")
+        require_fitted(self, "forecast_")
 
         def num(x: Any) -> float | None:
             value = float(x)
@@ -482,16 +453,6 @@ def _future_labels(index: pd.Index | None, n: int, horizon: int) -> list[Any]:
     return list(range(n, n + horizon))
 
 
-def period_label(period: pd.Period) -> str:
-    """``"2026-07"`` for a month, ``"2026-Q3"`` for a quarter (as in claimops.reporting.periods)."""
-    freq = period.freqstr
-    if freq.startswith("M"):
-        return f"{period.year}-{period.month:02d}"
-    if freq.startswith("Q"):
-        return f"{period.year}-Q{period.quarter}"
-    return str(period)
-
-
 def _seasonal_naive(y: FloatArray, horizon: int, m: int) -> _Path:
     steps = np.arange(horizon)
     mean = y[len(y) - m + steps % m]
@@ -576,223 +537,3 @@ def _metrics(actual: FloatArray, runs: list[_Path], scale: FloatArray) -> dict[s
         "n_origins": float(actual.shape[0]),
         "n_points": float(actual.size),
     }
-
-
-# -- data ------------------------------------------------------------------------------------------
-
-
-def _month_start(label: str) -> date:
-    return date(int(label[:4]), int(label[5:7]), 1)
-
-
-def monthly_series(
-    session: Session,
-    *,
-    line: str | None = None,
-    months: int | None = None,
-    through: str | None = None,
-) -> pd.DataFrame:
-    """Claims reported and amounts paid per Shanghai month, aggregated in the database.
-
-    Parameters
-    ----------
-    session : Session
-    line : str, optional
-        A line of business (``auto``, ``health``, ``property``, ``other``); all lines when omitted.
-    months : int, optional
-        Keep only the last ``months`` months.
-    through : str, optional
-        Last month to include, ``"YYYY-MM"`` (later claims and payments are ignored; months without
-        any are zeros). Default: the last month with a claim or payment — pass the last *complete*
-        month in production, or the current, partial month pulls the forecast down.
-
-    Returns
-    -------
-    DataFrame
-        Index: monthly ``PeriodIndex`` named ``month``, every month from the first with data (the
-        line's first claim or payment) to ``through``. Columns: ``claims`` (int, by report month, all
-        reported claims) and ``paid`` (float CNY, by payment month). Empty if there is no data.
-    """
-    if line is not None and line not in {str(x) for x in LINES}:
-        raise ValidationFailed(
-            f"unknown line {line!r}; use one of {', '.join(str(x) for x in LINES)}", code="UNKNOWN_LINE"
-        )
-    if months is not None and months < 1:
-        raise ValidationFailed("months must be at least 1", code="BAD_OPTION")
-    end = None
-    if through is not None:
-        last = _parse_month(through)
-        end = start_of_local_day((last + 1).to_timestamp().date())
-
-    m_claim = local_month(session, Claim.reported_at)
-    claims_q = select(m_claim, func.count(Claim.id)).group_by(m_claim)
-    m_paid = local_month(session, Payment.paid_at)
-    paid_q = (
-        select(m_paid, func.sum(Payment.amount)).join(Claim, Claim.id == Payment.claim_id).group_by(m_paid)
-    )
-    if line is not None:
-        claims_q = claims_q.where(Claim.line == line)
-        paid_q = paid_q.where(Claim.line == line)
-    if end is not None:
-        claims_q = claims_q.where(Claim.reported_at < end)
-        paid_q = paid_q.where(Payment.paid_at < end)
-    counts = {str(k): int(v) for k, v in session.execute(claims_q).all()}
-    paid = {str(k): float(v or 0) for k, v in session.execute(paid_q).all()}
-
-    labels = sorted(set(counts) | set(paid))
-    if not labels:
-        empty = pd.DataFrame(
-            {"claims": pd.Series([], dtype="int64"), "paid": pd.Series([], dtype="float64")},
-            index=pd.PeriodIndex([], freq="M", name="month"),
-        )
-        return empty
-    first = pd.Period(labels[0], freq="M")
-    last_period = _parse_month(through) if through is not None else pd.Period(labels[-1], freq="M")
-    index = pd.period_range(first, last_period, freq="M", name="month")
-    keys = [period_label(p) for p in index]
-    frame = pd.DataFrame(
-        {
-            "claims": np.array([counts.get(k, 0) for k in keys], dtype=np.int64),
-            "paid": np.array([paid.get(k, 0.0) for k in keys], dtype=np.float64),
-        },
-        index=index,
-    )
-    if months is not None:
-        frame = frame.iloc[-months:]
-    return frame
-
-
-def _parse_month(text: str) -> pd.Period:
-    try:
-        if len(text) != 7 or text[4] != "-":
-            raise ValueError(text)
-        _month_start(text)
-    except ValueError:
-        raise ValidationFailed(f"month {text!r} must be YYYY-MM", code="BAD_OPTION") from None
-    return pd.Period(text, freq="M")
-
-
-def to_quarterly(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sum a monthly frame (as from ``monthly_series``) into calendar quarters.
-
-    Only complete quarters are kept: a partial first or last quarter would look like a drop.
-    """
-    if not len(frame):
-        return frame.set_axis(pd.PeriodIndex([], freq="Q", name="quarter"), axis=0)
-    quarters = frame.index.asfreq("Q")
-    grouped = frame.groupby(quarters)
-    summed = grouped.sum()
-    complete = grouped.size() == 3
-    summed = summed[complete.to_numpy()]
-    summed.index = pd.PeriodIndex(summed.index, freq="Q", name="quarter")
-    return summed
-
-
-def load_frames(
-    session: Session,
-    *,
-    line: str | None = None,
-    freq: Freq = "month",
-    through: str | None = None,
-    months: int | None = None,
-) -> dict[str, pd.DataFrame]:
-    """The series to forecast, per line: ``line`` alone, or ``"all"`` and then each line.
-
-    Monthly frames as from ``monthly_series`` (``through`` and ``months`` as there), or complete
-    quarters (``to_quarterly``).
-    """
-    if freq not in SEASON:
-        raise ValidationFailed(f"freq must be month or quarter, got {freq!r}", code="BAD_OPTION")
-    names: list[str | None] = [line] if line is not None else [None, *(str(x) for x in LINES)]
-    frames = {}
-    for name in names:
-        frame = monthly_series(session, line=name, through=through, months=months)
-        frames[name or "all"] = to_quarterly(frame) if freq == "quarter" else frame
-    return frames
-
-
-def forecast_frames(
-    frames: dict[str, pd.DataFrame], *, horizon: int = 6, freq: Freq = "month", **params: Any
-) -> dict[str, Any]:
-    """Fit a ``Forecaster`` to each frame's ``claims`` and ``paid`` (see ``forecast_lines``).
-
-    With one frame, too little data raises; with several, such a series gets an ``error`` entry and
-    only all of them failing raises.
-    """
-    if freq not in SEASON:
-        raise ValidationFailed(f"freq must be month or quarter, got {freq!r}", code="BAD_OPTION")
-    strict = len(frames) == 1
-    out: list[dict[str, Any]] = []
-    errors: list[str] = []
-    labels = [period_label(frame.index[-1]) for frame in frames.values() if len(frame)]
-    for name, frame in frames.items():
-        for target in TARGETS:
-            entry: dict[str, Any] = {"line": name, "target": target, "unit": UNITS[target]}
-            try:
-                model = Forecaster(horizon=horizon, season_length=SEASON[freq], **params).fit(frame[target])
-            except ValidationFailed as exc:
-                if exc.code != "NOT_ENOUGH_DATA" or strict:
-                    raise
-                entry["error"] = {"code": exc.code, "message": exc.message}
-                errors.append(f"{name}/{target}: {exc.message}")
-            else:
-                entry.update(model.to_dict(decimals=2))
-            out.append(entry)
-    if all("error" in entry for entry in out):
-        unit = "months" if freq == "month" else "quarters"
-        need = Forecaster(horizon=horizon, season_length=SEASON[freq]).min_length
-        raise ValidationFailed(
-            f"not enough data to forecast any line: need at least {need} {unit} of history",
-            code="NOT_ENOUGH_DATA",
-            details=errors,
-        )
-    return {"freq": freq, "horizon": horizon, "through": max(labels) if labels else None, "series": out}
-
-
-def forecast_lines(
-    session: Session,
-    *,
-    line: str | None = None,
-    horizon: int = 6,
-    freq: Freq = "month",
-    through: str | None = None,
-    months: int | None = None,
-    **params: Any,
-) -> dict[str, Any]:
-    """Forecast claim counts and paid amounts for one line, or for all lines and each line.
-
-    Parameters
-    ----------
-    session : Session
-    line : str, optional
-        One line; when omitted, ``"all"`` (every line together) and then each line.
-    horizon : int
-        Periods ahead.
-    freq : {"month", "quarter"}
-        Forecast months (season 12) or calendar quarters (season 4).
-    through : str, optional
-        Last month of data, ``"YYYY-MM"`` (see ``monthly_series``).
-    months : int, optional
-        Use only the last ``months`` months of history (e.g. to leave out a partial first month).
-    **params
-        Further ``Forecaster`` parameters.
-
-    Returns
-    -------
-    dict
-        ``freq``, ``horizon``, ``through`` (last period of history) and ``series``: one entry per line
-        and target (``claims``, ``paid``) with ``Forecaster.to_dict()``'s fields, or an ``error`` (code
-        and message) for a line with too little data when all lines are forecast.
-
-    Raises
-    ------
-    ValidationFailed
-        ``NOT_ENOUGH_DATA`` if the asked line — or, for all lines, every line — has too little data.
-
-    Notes
-    -----
-    The fitting takes seconds; callers holding a write transaction (SQLite begins IMMEDIATE) should
-    ``load_frames`` inside it and ``forecast_frames`` after it, as the CLI does.
-    """
-    frames = load_frames(session, line=line, freq=freq, through=through, months=months)
-    return forecast_frames(frames, horizon=horizon, freq=freq, **params)

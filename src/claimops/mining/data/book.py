@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from claimops.claims.lifecycle import Status
 from claimops.claims.models import Claim, ClaimEvent, Decision
 from claimops.errors import ValidationFailed
-from claimops.mining.triangle import MIN_ORIGINS, Triangle
+from claimops.mining.data.triangle import MIN_ORIGINS, Triangle
 from claimops.payments.models import Payment
 
 FloatArray = npt.NDArray[np.float64]

@@ -14,16 +14,15 @@ import numpy.typing as npt
 import pandas as pd
 
 from claimops.errors import ValidationFailed
-from claimops.mining.triangle import FloatArray, Label, Triangle, check_array, latest_index
+from claimops.mining.data.triangle import FloatArray, Label, Triangle, check_array, latest_index
+from claimops.mining.estimators.base import Estimator, require_fitted
+
+__all__ = ["SIGMA_METHODS", "ChainLadder"]
 
 SIGMA_METHODS = ("mack", "log-linear")
 
 
-class NotFittedError(RuntimeError):
-    """Results were asked for before ``fit``."""
-
-
-class ChainLadder:
+class ChainLadder(Estimator):
     """Volume-weighted chain ladder with Mack's standard errors (no tail factor).
 
     Parameters
@@ -67,29 +66,20 @@ class ChainLadder:
 
     Examples
     --------
-    >>> from claimops.mining.triangle import from_long
-    >>> tri = from_long(df, origin="AY", development="dev", value="paid")  # doctest: +SKIP
-    >>> model = ChainLadder(sigma="mack").fit(tri)  # doctest: +SKIP
-    >>> model.total_ibnr_, model.total_mack_se_  # doctest: +SKIP
+    Three origins, cumulative paid by lag; f₁ = (150 + 176) / (100 + 110), f₂ = 165 / 150:
+
+    >>> model = ChainLadder().fit([[100, 150, 165], [110, 176, None], [120, None, None]])
+    >>> model.ldf_.round(4).tolist()
+    [1.5524, 1.1]
+    >>> model.ibnr_.round(1).tolist()  # 176 × 1.1 − 176; 120 × f₁ × f₂ − 120
+    [0.0, 17.6, 84.9]
+
+    Long data (one row per origin and development period) becomes a triangle with
+    :func:`claimops.mining.data.triangle.from_long`.
     """
 
     def __init__(self, sigma: str = "mack") -> None:
         self.sigma = sigma
-
-    def __repr__(self) -> str:
-        return f"ChainLadder(sigma={self.sigma!r})"
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters (scikit-learn convention)."""
-        return {"sigma": self.sigma}
-
-    def set_params(self, **params: Any) -> ChainLadder:
-        """Set constructor parameters (scikit-learn convention)."""
-        for name, value in params.items():
-            if name not in self.get_params():
-                raise ValueError(f"ChainLadder has no parameter {name!r}")
-            setattr(self, name, value)
-        return self
 
     def fit(self, triangle: Triangle | pd.DataFrame | npt.ArrayLike) -> ChainLadder:
         """Estimate factors, reserves and Mack standard errors.
@@ -223,8 +213,7 @@ class ChainLadder:
         return json.dumps(self.to_dict(decimals), ensure_ascii=False, **dumps)
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "ibnr_"):
-            raise NotFittedError("this ChainLadder is not fitted yet; call fit() first")
+        require_fitted(self, "ibnr_")
 
 
 def _coerce(triangle: Triangle | pd.DataFrame | npt.ArrayLike) -> tuple[list[Label], FloatArray]:

@@ -22,7 +22,9 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # comes with scikit-learn
 
 from claimops.errors import ValidationFailed
-from claimops.mining.schemas import require_fitted
+from claimops.mining.estimators.base import Estimator, require_fitted
+
+__all__ = ["CATEGORIES", "INPUTS", "TARGETS", "OutcomeModel", "outcome_metrics", "outcome_target"]
 
 FloatArray = npt.NDArray[np.float64]
 TARGETS = ("handling_time", "settlement")
@@ -64,7 +66,7 @@ def outcome_target(kind: str, labels: pd.DataFrame, status: pd.Series) -> tuple[
     return y, known.astype(np.float64)
 
 
-class OutcomeModel:
+class OutcomeModel(Estimator):
     """Quantile regressors (10 %, 50 %, 90 %) of one claim outcome.
 
     Parameters
@@ -90,9 +92,6 @@ class OutcomeModel:
         self.kind = kind
         self.max_iter = max_iter
         self.min_rows = min_rows
-
-    def get_params(self) -> dict[str, Any]:
-        return {"kind": self.kind, "max_iter": self.max_iter, "min_rows": self.min_rows}
 
     def fit(self, X: pd.DataFrame, y: Any) -> OutcomeModel:
         target = np.asarray(y, dtype=np.float64)

@@ -26,7 +26,23 @@ import pandas as pd
 
 from claimops.claims.checklist import doc_types
 from claimops.claims.lines import LINES
-from claimops.mining.schemas import CLAIMS_FRAME, FEATURE_TABLE, LABELS, require_fitted, validate
+from claimops.mining.data.frames import CLAIMS_FRAME, FEATURE_TABLE, LABELS, validate
+from claimops.mining.estimators.base import Estimator, require_fitted
+
+__all__ = [
+    "CATEGORICAL_FEATURES",
+    "FEATURES",
+    "FLAG_FEATURES",
+    "LABEL_COLUMNS",
+    "SHANGHAI",
+    "FeatureBuilder",
+    "FeatureTable",
+    "amount_band_names",
+    "build_features",
+    "cny",
+    "parse_id_numbers",
+    "prior_counts",
+]
 
 SHANGHAI = "Asia/Shanghai"
 DAY_S = 86_400
@@ -54,9 +70,9 @@ class FeatureTable:
     Attributes
     ----------
     features : DataFrame
-        Inputs, as declared by :data:`claimops.mining.schemas.FEATURE_TABLE`.
+        Inputs, as declared by :data:`claimops.mining.data.frames.FEATURE_TABLE`.
     labels : DataFrame
-        Outcomes, as declared by :data:`claimops.mining.schemas.LABELS`.
+        Outcomes, as declared by :data:`claimops.mining.data.frames.LABELS`.
     keys : DataFrame
         Identifiers that are neither features nor outcomes: ``customer_id``, ``policy_id``.
     params : dict
@@ -165,7 +181,7 @@ def _text_or_na(frame: pd.DataFrame, name: str) -> pd.Series:
     return values.where(values.str.strip() != "")
 
 
-class FeatureBuilder:
+class FeatureBuilder(Estimator):
     """Build the feature table from a claims frame (``fit`` learns categories and large-loss thresholds).
 
     Parameters
@@ -200,6 +216,27 @@ class FeatureBuilder:
     feature_names_ : list of str
     label_names_ : list of str
     n_samples_ : int
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> claims = pd.DataFrame({
+    ...     "claim_id": [1, 2, 3], "policy_id": [10, 11, 12], "customer_id": [100, 101, 100],
+    ...     "line": ["auto", "auto", "health"],
+    ...     "incident_date": pd.to_datetime(["2025-03-01", "2025-03-02", "2025-03-05"]),
+    ...     "reported_at": pd.to_datetime(
+    ...         ["2025-02-28 18:00", "2025-03-04 01:30", "2025-03-05 02:00"], utc=True),
+    ...     "claimed_amount": [5000.0, 1200.0, 800.0],
+    ... })
+    >>> table = FeatureBuilder().fit_transform(claims)
+    >>> table.features[["days_to_report", "report_hour", "night_report", "prior_claims"]]
+              days_to_report  report_hour  night_report  prior_claims
+    claim_id
+    1                    0.0            2          True             0
+    2                    2.0            9         False             0
+    3                    0.0           10         False             1
+
+    (Claim 1 was reported at 02:00 Shanghai time on its incident day; claim 3 is customer 100's second.)
     """
 
     def __init__(
@@ -226,21 +263,6 @@ class FeatureBuilder:
         self.amount_bands = amount_bands
         self.large_loss_quantile = large_loss_quantile
         self.large_loss_amount = large_loss_amount
-
-    def get_params(self) -> dict[str, Any]:
-        """The constructor parameters."""
-        return {
-            "early_claim_days": self.early_claim_days,
-            "late_report_days": self.late_report_days,
-            "near_expiry_days": self.near_expiry_days,
-            "night_start_hour": self.night_start_hour,
-            "night_end_hour": self.night_end_hour,
-            "prior_window_days": self.prior_window_days,
-            "frequent_claims": self.frequent_claims,
-            "amount_bands": list(self.amount_bands),
-            "large_loss_quantile": self.large_loss_quantile,
-            "large_loss_amount": self.large_loss_amount,
-        }
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> FeatureBuilder:
         """Learn the category levels and the large-loss thresholds from a claims frame."""

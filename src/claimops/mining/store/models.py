@@ -1,4 +1,4 @@
-"""The model registry's table: one row per trained model version (see claimops.mining.registry)."""
+"""The model registry's table: one row per trained model version (see claimops.mining.store.registry)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
-"""Declared shapes of the mining frames (pandera), and the contract helpers the estimators share.
+"""Declared shapes of the mining frames (pandera): what the loaders give and the estimators take.
 
 - ``RAW_CLAIMS``: a claims frame as the loader (or an import) gives it: columns and their kinds only,
   anything may be missing or wrong; the data-quality report and the cleaning pipeline take it.
 - ``CLAIMS_FRAME``: a claims frame fit for features: unique claim ids and the key columns filled in.
-- ``FEATURE_TABLE`` and ``LABELS``: the feature table's two halves (see :mod:`claimops.mining.features`).
+- ``FEATURE_TABLE`` and ``LABELS``: the feature table's two halves (see
+  :mod:`claimops.mining.estimators.features`).
+- ``period_label``: the labels of a series frame's months and quarters.
 
 Dtype checks accept any unit of ``datetime64`` and money either as floats or as the ``Decimal`` objects
 the database returns. A frame that does not match raises :class:`claimops.errors.ValidationFailed`
@@ -20,7 +22,6 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
-from sklearn.exceptions import NotFittedError
 
 from claimops.errors import ValidationFailed
 
@@ -30,8 +31,7 @@ __all__ = [
     "KEY_COLUMNS",
     "LABELS",
     "RAW_CLAIMS",
-    "NotFittedError",
-    "require_fitted",
+    "period_label",
     "validate",
 ]
 
@@ -196,7 +196,7 @@ FEATURE_TABLE = pa.DataFrameSchema(
     strict=True,
     name="feature table",
 )
-"""The feature half of a :class:`~claimops.mining.features.FeatureTable`, indexed by claim id."""
+"""The feature half of a :class:`~claimops.mining.estimators.features.FeatureTable`, indexed by claim id."""
 
 LABELS = pa.DataFrameSchema(
     {
@@ -280,10 +280,17 @@ def _describe(problem: dict[str, Any]) -> str:
     return text
 
 
-def require_fitted(estimator: object, *attributes: str) -> None:
-    """Raise sklearn's NotFittedError unless ``estimator`` has every attribute (set by ``fit``)."""
-    missing = [a for a in attributes if not hasattr(estimator, a)]
-    if missing:
-        raise NotFittedError(
-            f"{type(estimator).__name__} is not fitted yet: call fit() first (missing {', '.join(missing)})"
-        )
+def period_label(period: pd.Period) -> str:
+    """``"2026-07"`` for a month, ``"2026-Q3"`` for a quarter (as in claimops.reporting.periods).
+
+    The labels of a series frame's periods (monthly or quarterly ``PeriodIndex``).
+
+    >>> period_label(pd.Period("2026-07", freq="M")), period_label(pd.Period("2026Q3", freq="Q"))
+    ('2026-07', '2026-Q3')
+    """
+    freq = period.freqstr
+    if freq.startswith("M"):
+        return f"{period.year}-{period.month:02d}"
+    if freq.startswith("Q"):
+        return f"{period.year}-Q{period.quarter}"
+    return str(period)

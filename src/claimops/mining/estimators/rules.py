@@ -26,8 +26,22 @@ import pandas as pd
 
 from claimops.errors import ValidationFailed
 from claimops.i18n import t
-from claimops.mining.features import FeatureTable
-from claimops.mining.schemas import require_fitted
+from claimops.mining.estimators.base import Estimator, require_fitted
+from claimops.mining.estimators.features import FeatureTable
+
+__all__ = [
+    "DEFAULT_LABEL_PARAMS",
+    "FIELDS",
+    "FLAGS",
+    "OUTCOMES",
+    "RULE_COLUMNS",
+    "AssociationRules",
+    "FrequentItemsets",
+    "Itemizer",
+    "distinct_rules",
+    "item_label",
+    "pack_columns",
+]
 
 Words = npt.NDArray[np.uint64]
 IntArray = npt.NDArray[np.int64]
@@ -66,7 +80,7 @@ def _age_band_names(edges: Sequence[int]) -> list[str]:
     ]
 
 
-class Itemizer:
+class Itemizer(Estimator):
     """One-hot items of a feature table, for association rules.
 
     Parameters
@@ -262,7 +276,7 @@ def _bool_matrix(X: Any) -> tuple[list[Any], npt.NDArray[np.bool_]]:
     return names, values
 
 
-class FrequentItemsets:
+class FrequentItemsets(Estimator):
     """Frequent itemsets by level-wise Apriori over packed bitsets.
 
     Parameters
@@ -384,7 +398,7 @@ RULE_COLUMNS = (
 )
 
 
-class AssociationRules:
+class AssociationRules(Estimator):
     """Association rules from frequent itemsets.
 
     Parameters
@@ -403,6 +417,19 @@ class AssociationRules:
     rules_ : DataFrame
         Columns :data:`RULE_COLUMNS`, highest lift first. ``conviction`` is inf when confidence is 1.
     n_transactions_ : int
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> claims = pd.DataFrame({
+    ...     "night": [1, 1, 1, 0, 0, 1], "round": [1, 1, 0, 0, 1, 1], "denied": [1, 1, 0, 0, 0, 1],
+    ... }).astype(bool)
+    >>> itemsets = FrequentItemsets(min_support=0.5).fit(claims)
+    >>> rules = AssociationRules(min_confidence=0.8, consequents={"denied"}).fit(itemsets)
+    >>> [(sorted(r.antecedents), sorted(r.consequents), r.confidence) for r in rules.rules_.itertuples()]
+    [(['night', 'round'], ['denied'], 1.0)]
+
+    (Night alone leads to a denial in 3 of 4 claims, a round amount alone in 3 of 4: below 0.8.)
     """
 
     def __init__(

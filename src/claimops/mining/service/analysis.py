@@ -1,8 +1,8 @@
 """Mining use cases for the web pages, the deck and the CLI: load, clean, build features, fit, summarise.
 
 Each function takes a Session, Connection or Engine first and reads the claims with
-:func:`claimops.mining.loader.load_claims`, or takes a claims frame already read (e.g. by
-:func:`claimops.mining.loader.read_claims_csv`; the date and line filters then apply to it). It runs
+:func:`claimops.mining.data.loader.load_claims`, or takes a claims frame already read (e.g. by
+:func:`claimops.mining.data.loader.read_claims_csv`; the date and line filters then apply to it). It runs
 the estimators and returns plain JSON-ready dicts (no DataFrames, no NaN: a missing number is
 ``None``). Amounts are floats of CNY (analytics only). Nothing is written. Problems raise
 :class:`claimops.errors.ValidationFailed` with a stable code:
@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 
 from claimops.errors import ValidationFailed
 from claimops.i18n import normalize_lang, t
-from claimops.mining.features import FeatureTable, build_features
-from claimops.mining.loader import load_claims, select_claims
-from claimops.mining.quality import CleaningPipeline, DataQuality
-from claimops.mining.rules import (
+from claimops.mining.data.loader import load_claims, select_claims
+from claimops.mining.estimators.features import FeatureTable, build_features
+from claimops.mining.estimators.quality import CleaningPipeline, DataQuality
+from claimops.mining.estimators.rules import (
     FIELDS,
     FLAGS,
     AssociationRules,
@@ -38,7 +38,7 @@ from claimops.mining.rules import (
     distinct_rules,
     item_label,
 )
-from claimops.mining.segments import ClaimSegments, CustomerSegments, Segmenter, customer_table
+from claimops.mining.estimators.segments import ClaimSegments, CustomerSegments, Segmenter, customer_table
 
 # Where the claims come from: a database (read with the loader), or a claims frame already in hand (a CSV).
 Source: TypeAlias = Engine | Connection | Session | pd.DataFrame
@@ -283,8 +283,8 @@ def top_rules(
         Longest itemset (antecedent items + the target).
     distinct : bool
         Leave out rules that mostly cover the same claims as a better-ranked rule (see
-        :func:`claimops.mining.rules.distinct_rules`, Jaccard overlap above ``max_overlap``), so that
-        the list shows different patterns rather than variants of one.
+        :func:`claimops.mining.estimators.rules.distinct_rules`, Jaccard overlap above ``max_overlap``), so
+        that the list shows different patterns rather than variants of one.
 
     Returns
     -------

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from claimops.config import Settings
 from claimops.errors import ValidationFailed
-from claimops.mining import registry
-from claimops.mining.features import FeatureBuilder, FeatureTable
-from claimops.mining.loader import load_claims
-from claimops.mining.models import MiningModel
-from claimops.mining.predictions import TARGETS, OutcomeModel, outcome_metrics, outcome_target
-from claimops.mining.risk import RiskModel, check_enough, risk_metrics, risk_target, time_split
+from claimops.mining.data.loader import load_claims
+from claimops.mining.estimators.features import FeatureBuilder, FeatureTable
+from claimops.mining.estimators.predictions import TARGETS, OutcomeModel, outcome_metrics, outcome_target
+from claimops.mining.estimators.risk import RiskModel, check_enough, risk_metrics, risk_target, time_split
+from claimops.mining.store import registry
+from claimops.mining.store.models import MiningModel
 
 TRAINABLE = ("risk", *TARGETS)
 MIN_TEST_POSITIVES = 5
@@ -67,7 +67,7 @@ def fit_kind(kind: str, frame: pd.DataFrame, *, capacity: float = 0.05, test_sha
     kind : str
         ``"risk"``, ``"handling_time"`` or ``"settlement"``.
     frame : DataFrame
-        A claims frame (:func:`claimops.mining.loader.load_claims`).
+        A claims frame (:func:`claimops.mining.data.loader.load_claims`).
     capacity : float
         Share of claims the investigators can look at (risk metrics at that capacity).
     test_share : float

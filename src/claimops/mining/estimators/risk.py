@@ -9,7 +9,7 @@ Inputs are the report-time columns of the feature table (what is known when the 
 no document counts (they grow while a claim is handled, so the training data would see more than a
 new claim shows) and no outcomes. :func:`report_features` computes the same columns for one claim from
 plain values, so that the review does not build a pandas feature table per request; a test checks it
-against :class:`~claimops.mining.features.FeatureBuilder`.
+against :class:`~claimops.mining.estimators.features.FeatureBuilder`.
 
 Target: planted (or confirmed) fraud where ground truth exists, else "denied after investigation".
 Evaluation is on a time-ordered hold-out: train on the earlier report dates, test on the latest.
@@ -31,7 +31,22 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from claimops.errors import ValidationFailed
-from claimops.mining.schemas import require_fitted
+from claimops.mining.estimators.base import Estimator, require_fitted
+
+__all__ = [
+    "CATEGORIES",
+    "FLAGS",
+    "GROUPS",
+    "INPUTS",
+    "NUMERIC",
+    "RiskData",
+    "RiskModel",
+    "check_enough",
+    "report_features",
+    "risk_metrics",
+    "risk_target",
+    "time_split",
+]
 
 FloatArray = npt.NDArray[np.float64]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -115,7 +130,7 @@ def check_enough(n_rows: int, n_positive: int, *, min_rows: int, min_positives: 
         )
 
 
-class RiskModel:
+class RiskModel(Estimator):
     """Logistic regression on standardised report-time features; probabilities and reasons.
 
     Parameters
@@ -145,14 +160,6 @@ class RiskModel:
         self.min_rows = min_rows
         self.min_positives = min_positives
         self.n_reasons = n_reasons
-
-    def get_params(self) -> dict[str, Any]:
-        return {
-            "C": self.C,
-            "min_rows": self.min_rows,
-            "min_positives": self.min_positives,
-            "n_reasons": self.n_reasons,
-        }
 
     def fit(self, X: pd.DataFrame | Mapping[str, Any], y: Any) -> RiskModel:
         """Learn from the report-time columns of a feature table and a boolean target."""
