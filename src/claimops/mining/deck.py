@@ -1,6 +1,6 @@
 """The deck's 理赔数据分析与挖掘 slides, from the stored analyses and the current models.
 
-Every figure comes from a stored run (claimops.mining.store.results) or the model registry, with the date it
+Every figure comes from a stored run (claimops.mining.results) or the model registry, with the date it
 was computed; an analysis that was never run, or had too little data, adds nothing, and the section
 then says plainly that no mining results exist.
 """

@@ -1,6 +1,6 @@
 """The analyst's pages: stored analyses (quality, rules, segments, forecast, reserves) and the models.
 
-Pages only read stored results (claimops.mining.store.results), so they stay fast on a large book; a
+Pages only read stored results (claimops.mining.results), so they stay fast on a large book; a
 manager refreshes them in the background from the overview page or with `claimops mine refresh`.
 """
 

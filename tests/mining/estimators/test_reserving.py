@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import chainladder as cl
@@ -17,16 +16,15 @@ from claimops.errors import ValidationFailed
 from claimops.mining.data.triangle import Triangle, from_long
 from claimops.mining.estimators.base import NotFittedError
 from claimops.mining.estimators.reserving import ChainLadder
+from factories import chainladder_sample
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::FutureWarning", "ignore::DeprecationWarning", "ignore::RuntimeWarning:chainladder.*"
 )
 
-DATA = Path(cl.__file__).parent / "utils" / "data"
-
 
 def sample(name: str) -> pd.DataFrame:
-    return pd.read_csv(DATA / f"{name}.csv")
+    return chainladder_sample(name)
 
 
 def triangle(name: str) -> Triangle:
@@ -254,49 +252,6 @@ def test_factors_and_mack_sigma_extrapolation_on_raa() -> None:
 # --- input shapes and encodings --------------------------------------------------------------------
 
 
-def raa_long() -> pd.DataFrame:
-    df = sample("raa")
-    df["lag"] = df["development"] - df["origin"] + 1
-    return df.sort_values(["origin", "lag"]).reset_index(drop=True)
-
-
-@pytest.mark.parametrize(
-    "encode",
-    [
-        pytest.param(lambda df: df.assign(dev=df["lag"]), id="lag-from-1"),
-        pytest.param(lambda df: df.assign(dev=df["lag"] - 1), id="lag-from-0"),
-        pytest.param(lambda df: df.assign(dev=df["lag"] * 12), id="months-12-24"),
-        pytest.param(lambda df: df.assign(dev=df["development"].astype(str) + "-12-31"), id="year-end-dates"),
-        pytest.param(
-            lambda df: df.assign(
-                dev=pd.to_datetime(df["development"].astype(str) + "-06-30"),
-                origin=pd.to_datetime(df["origin"].astype(str) + "-01-01"),
-            ),
-            id="datetime-columns",
-        ),
-        pytest.param(
-            lambda df: df.assign(dev=df["development"], origin=df["origin"].astype(str) + "-01-01"),
-            id="dated-origins-calendar-years",
-        ),
-        pytest.param(
-            lambda df: df.assign(dev=df["development"]).sample(frac=1.0, random_state=7), id="shuffled"
-        ),
-    ],
-)
-def test_development_encodings_give_the_raa_triangle(encode: Any) -> None:
-    tri = from_long(encode(raa_long()), origin="origin", development="dev", value="values")
-    np.testing.assert_array_equal(tri.values, raa_array())
-    assert len(tri.origins) == 10
-
-
-def test_incremental_input_is_cumulated() -> None:
-    df = raa_long()
-    df["incremental"] = df.groupby("origin")["values"].diff().fillna(df["values"])
-    tri = from_long(df, origin="origin", development="lag", value="incremental", cumulative=False)
-    np.testing.assert_allclose(tri.values, raa_array())
-    assert ChainLadder().fit(tri).total_ibnr_ == pytest.approx(52135.2283, rel=1e-8)
-
-
 def test_array_frame_and_triangle_inputs_agree() -> None:
     c = raa_array()
     a = ChainLadder().fit(c)
@@ -311,7 +266,7 @@ def test_a_trapezoid_with_complete_older_origins_is_not_a_gap() -> None:
     full = ChainLadder().fit(raa_array()).full_triangle_
     rows = [(1981 + i, 1981 + i + k, full[i, k]) for i in range(10) for k in range(10) if i + k <= 12]
     df = pd.DataFrame(rows, columns=["origin", "development", "values"])
-    tri = build(df)
+    tri = from_long(df, origin="origin", development="development", value="values")
     assert tri.latest_index().tolist() == [9, 9, 9, 9, 8, 7, 6, 5, 4, 3]
     np.testing.assert_array_equal(
         tri.values,
@@ -353,102 +308,10 @@ def test_negative_and_zero_development_stays_finite() -> None:
 # --- validation ---------------------------------------------------------------------------------------
 
 
-def build(df: pd.DataFrame, **options: Any) -> Triangle:
-    return from_long(df, origin="origin", development="development", value="values", **options)
-
-
-def test_missing_columns_are_named() -> None:
-    with pytest.raises(ValidationFailed) as err:
-        from_long(sample("raa"), origin="AY", development="development", value="paid")
-    assert err.value.code == "MISSING_COLUMNS"
-    assert "'AY'" in err.value.message and "'paid'" in err.value.message
-    assert "'origin'" in err.value.message  # what the data does have
-
-
-@pytest.mark.parametrize(("bad", "said"), [("12a", "is not a number ('12a')"), (None, "is empty")])
-def test_non_numeric_values_name_the_row(bad: Any, said: str) -> None:
-    df = raa_long().astype({"values": object})
-    df.loc[4, "values"] = bad
-    with pytest.raises(ValidationFailed) as err:
-        build(df)
-    assert err.value.code == "NOT_A_NUMBER"
-    assert err.value.message == f"data row 5: 'values' {said}"
-
-
-def test_duplicate_cells_are_refused() -> None:
-    df = raa_long()
-    df = pd.concat([df, df.iloc[[3]]])
-    with pytest.raises(ValidationFailed) as err:
-        build(df)
-    assert err.value.code == "DUPLICATE_CELL"
-    assert "origin 1981, development 1984" in err.value.message
-
-
-@pytest.mark.parametrize(
-    ("origin", "development", "lag"),
-    [(1983, 1985, 3), (1985, 1990, 6), (1982, 1990, 9)],  # inside a row; on the latest diagonal
-)
-def test_a_missing_cell_before_the_diagonal_is_a_gap(origin: int, development: int, lag: int) -> None:
-    df = raa_long()
-    gap = df[~((df.origin == origin) & (df.development == development))]
-    with pytest.raises(ValidationFailed) as err:
-        build(gap)
-    assert err.value.code == "TRIANGLE_GAP"
-    assert f"origin {origin} has no value at development lag {lag}" in err.value.message
-    with pytest.raises(ValidationFailed) as err:  # the same with lags instead of calendar years
-        from_long(gap, origin="origin", development="lag", value="values")
-    assert err.value.code == "TRIANGLE_GAP"
-
-
-def test_negative_increments_are_allowed_unless_refused() -> None:
-    df = raa_long()  # RAA 1982 develops by -103 at lag 7
-    assert build(df).values[1, 6] - build(df).values[1, 5] == -103
-    with pytest.raises(ValidationFailed) as err:
-        build(df, allow_negative=False)
-    assert err.value.code == "NEGATIVE_DEVELOPMENT"
-    assert err.value.message == "origin 1982: incremental development -103 at lag 7 is negative"
-    df["incremental"] = df.groupby("origin")["values"].diff().fillna(df["values"])
-    df.loc[(df.origin == 1990), "incremental"] = -5.0  # a first period that is already a recovery
-    tri = from_long(df, origin="origin", development="lag", value="incremental", cumulative=False)
-    assert tri.values[9, 0] == -5.0
-    with pytest.raises(ValidationFailed, match="origin 1982"):
-        from_long(
-            df,
-            origin="origin",
-            development="lag",
-            value="incremental",
-            cumulative=False,
-            allow_negative=False,
-        )
-    df.loc[(df.origin == 1982) & (df.lag == 7), "incremental"] = 0.0
-    with pytest.raises(ValidationFailed, match="origin 1990: incremental development -5 at lag 1"):
-        from_long(
-            df,
-            origin="origin",
-            development="lag",
-            value="incremental",
-            cumulative=False,
-            allow_negative=False,
-        )
-
-
-def test_fewer_than_three_origins() -> None:
-    with pytest.raises(ValidationFailed) as err:
-        build(raa_long().query("origin < 1983"))
-    assert err.value.code == "NOT_ENOUGH_DATA" and "at least 3" in err.value.message
+def test_fewer_than_three_origins_in_an_array() -> None:
     with pytest.raises(ValidationFailed) as err:
         ChainLadder().fit(raa_array()[:2, :2])
     assert err.value.code == "NOT_ENOUGH_DATA"
-
-
-def test_bad_periods() -> None:
-    df = raa_long().astype({"development": object})
-    df.loc[2, "development"] = "soon"
-    with pytest.raises(ValidationFailed, match="'soon' is not a lag, year or date"):
-        build(df)
-    dated = raa_long().assign(development=lambda d: (d["development"] - 2).astype(str) + "-12-31")
-    with pytest.raises(ValidationFailed, match="before origin"):
-        build(dated)
 
 
 # --- estimator behaviour ----------------------------------------------------------------------------

@@ -1,45 +1,32 @@
-"""Training on seeded demo data (both databases): metrics and data range recorded, too little data refused
-with nothing overwritten, the review scoring a planted-pattern claim, batch scoring, and the commands."""
+"""Risk scores in use: the review scores a planted pattern and batch scoring agrees; no model, no score."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
 from claimops.claims.models import Claim, ClaimFinding
 from claimops.claims.review import is_clean
 from claimops.claims.schemas import ReportIn
 from claimops.claims.service import report_claim, run_review
 from claimops.claims.views import finding_message
-from claimops.cli import app
 from claimops.clock import local_date
-from claimops.config import Settings, get_settings
-from claimops.demo.bulk import seed_database
-from claimops.errors import ValidationFailed
-from claimops.mining.data.loader import load_claims
-from claimops.mining.service.scoring import predict_open_claims, score_claims
-from claimops.mining.service.training import fit_kind, train
-from claimops.mining.store import registry
+from claimops.config import Settings
+from claimops.mining.service.scoring import score_claims
+from claimops.mining.service.training import train
 from claimops.policies.schemas import PolicyIn
 from claimops.policies.service import create_policy
 from factories import make_policy, policy_json, staff_actor
 
-END = date(2026, 6, 30)
-CLAIMS = 3_000
+END = date(2026, 6, 30)  # the demo fixture's last day
 NIGHT = datetime(2026, 6, 29, 17, 40, tzinfo=UTC)  # 01:40 on 30 June in Shanghai
+
+
 NOON = datetime(2026, 6, 30, 4, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def demo(empty_engine: Engine) -> Engine:
-    seed_database(empty_engine, claims=CLAIMS, seed=11, end=END)
-    return empty_engine
 
 
 def report(
@@ -72,30 +59,6 @@ def risk_findings(session: Session, claim: Claim) -> list[ClaimFinding]:
             )
         )
     )
-
-
-def test_train_risk_records_metrics_and_range_and_refuses_too_little(
-    demo: Engine, settings: Settings
-) -> None:
-    with Session(demo, expire_on_commit=False) as session:
-        row = train(session=session, kind="risk", settings=settings, trained_by="manager")
-        session.commit()
-        first, last = session.execute(select(func.min(Claim.reported_at), func.max(Claim.reported_at))).one()
-    assert (row.kind, row.version, row.current, row.trained_by) == ("risk", 1, True, "manager")
-    assert (row.training_from, row.training_to) == (local_date(first), local_date(last))
-    m = row.metrics
-    assert row.n_samples == CLAIMS and m["n_train"] + m["n_test"] == CLAIMS and m["target"] == "fraud"
-    assert m["train_to"] <= m["test_from"]  # the hold-out is the latest claims
-    assert m["roc_auc"] > 0.9 and m["precision_at_capacity"] > 5 * m["base_rate"]
-    assert m["brier"] < m["brier_base_rate"] and m["investigated"] == -(-m["n_test"] * 5 // 100)
-    assert sum(b["n"] for b in m["reliability"]) == m["n_test"]
-
-    frame = load_claims(demo)
-    with pytest.raises(ValidationFailed) as err:
-        fit_kind("risk", frame.head(150))
-    assert err.value.code == "NOT_ENOUGH_DATA" and "150 claims" in err.value.message
-    with Session(demo, expire_on_commit=False) as session:
-        assert [(m.version, m.current) for m in registry.history(session, "risk")] == [(1, True)]
 
 
 def test_review_scores_a_planted_pattern_and_batch_agrees(demo: Engine, settings: Settings) -> None:
@@ -153,28 +116,6 @@ def test_review_scores_a_planted_pattern_and_batch_agrees(demo: Engine, settings
         assert scored == n_open
 
 
-def test_outcome_models_and_open_claim_predictions(demo: Engine, settings: Settings) -> None:
-    with Session(demo, expire_on_commit=False) as session:
-        handling = train(session=session, kind="handling_time", settings=settings, trained_by="cli")
-        settlement = train(session=session, kind="settlement", settings=settings, trained_by="cli")
-        session.commit()
-    for row, unit in ((handling, "days"), (settlement, "CNY")):
-        m = row.metrics
-        assert m["unit"] == unit and m["baseline"] == "line median" and m["n_test"] > 100
-        assert m["beats_baseline"] == (m["mae"] < m["mae_baseline"])
-        assert 0.5 < m["coverage80"] <= 1.0
-    assert settlement.metrics["beats_baseline"]  # the claimed amount says much about the settlement
-    with Session(demo, expire_on_commit=False) as session:
-        table = predict_open_claims(session=session, settings=settings)
-        n_open = session.scalar(
-            select(func.count()).where(Claim.status.not_in(["closed", "rejected", "withdrawn"]))
-        )
-    assert len(table) == n_open
-    for kind in ("handling_time_days", "settlement_cny"):
-        assert (table[f"{kind}_low"] <= table[f"{kind}_median"]).all()
-        assert (table[f"{kind}_median"] <= table[f"{kind}_high"]).all()
-
-
 def test_without_a_model_the_review_is_unchanged(session: Session, settings: Settings) -> None:
     policy = make_policy(session, line="auto")
     actor = staff_actor(session, "handler")
@@ -191,26 +132,3 @@ def test_without_a_model_the_review_is_unchanged(session: Session, settings: Set
     assert claim.risk_score is None
     assert not {f.code for f in findings} & {"HIGH_RISK_SCORE", "RISK_SCORE"}
     assert is_clean(findings) == all(f.severity == "info" for f in findings)
-
-
-@pytest.fixture
-def cli_database(empty_engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> Iterator[Engine]:
-    monkeypatch.setenv("CLAIMOPS_DATABASE_URL", empty_engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("CLAIMOPS_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield empty_engine
-    get_settings.cache_clear()
-
-
-def test_commands_refuse_too_little_data_and_save_nothing(cli_database: Engine) -> None:
-    seed_database(cli_database, claims=120, seed=3, end=END)
-    runner = CliRunner()
-    for kind in ("risk", "handling_time", "settlement"):
-        result = runner.invoke(app, ["train", kind])
-        assert result.exit_code == 2, result.output
-        lines = result.stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error: not enough data for the"), result.stderr
-    scored = runner.invoke(app, ["score", "--open"])
-    assert scored.exit_code == 2 and "no risk model yet" in scored.stderr
-    with Session(cli_database, expire_on_commit=False) as session:
-        assert registry.history(session, "risk") == [] and registry.history(session, "settlement") == []
