@@ -94,9 +94,21 @@ def test_the_not_fitted_error_is_scikit_learns() -> None:
     assert np.isfinite(ChainLadder().fit([[1.0, 2.0], [1.0, np.nan], [1.0, np.nan]]).total_ibnr_)
 
 
+def test_importing_one_estimator_loads_no_other() -> None:
+    code = (
+        "import sys, claimops.mining.estimators.rules\n"
+        "print('claimops.mining.estimators.segments' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_importing_the_estimators_loads_no_database_code() -> None:
     code = (
-        "import sys, claimops.mining.estimators\n"
+        "import importlib, pkgutil, sys\n"
+        "import claimops.mining.estimators as package\n"
+        "for info in pkgutil.iter_modules(package.__path__):\n"
+        "    importlib.import_module(f'{package.__name__}.{info.name}')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' or m.endswith('.models')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
