@@ -161,3 +161,10 @@ def empty_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
         _drop_pg_database(name)
+
+
+@pytest.fixture
+def staffed_engine(empty_engine: Engine) -> Engine:
+    """An empty database with only the staff accounts: for tests that count every claim in it."""
+    _create_staff(empty_engine)
+    return empty_engine

@@ -25,10 +25,7 @@ from claimops.demo.bulk import seed_database
 from claimops.mining.cli import last_complete_month, reserve
 from claimops.mining.estimators.forecast import BASELINE
 from claimops.mining.store import registry
-from claimops.users.service import create_user
 from factories import (
-    PASSWORD,
-    STAFF,
     chainladder_sample,
     monthly_auto_claims,
     raa_long,
@@ -307,15 +304,10 @@ ADDITIVE = ["ETS(A,N,A)", "ETS(A,A,A)", "ETS(A,Ad,A)"]
 
 
 @pytest.fixture
-def forecast_db(empty_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+def forecast_db(staffed_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     """The CLI's unit_of_work() reaches this empty, migrated database."""
-    with unit_of_work(empty_engine) as session:
-        for username, role, limit in STAFF:
-            create_user(
-                session=session, username=username, password=PASSWORD, role=role, authority_limit=limit
-            )
-    monkeypatch.setattr(claimops.db, "get_engine", lambda url=None: empty_engine)
-    yield empty_engine
+    monkeypatch.setattr(claimops.db, "get_engine", lambda url=None: staffed_engine)
+    yield staffed_engine
 
 
 def run_forecast(*args: str) -> Any:
