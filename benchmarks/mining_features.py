@@ -40,7 +40,7 @@ def id_numbers(rng: np.random.Generator, born: np.ndarray) -> np.ndarray:
 
 
 def synthetic_claims(n: int, seed: int = 7, decimal_money: bool = True) -> pd.DataFrame:
-    """A claims frame of ``n`` claims shaped like the loader's (see claimops.mining.loader)."""
+    """A claims frame of ``n`` claims shaped like the loader's (see claimops.mining.data.loader)."""
     rng = np.random.default_rng(seed)
     n_customers = max(n // 3, 1)
     customer = rng.integers(1, n_customers + 1, size=n)
@@ -96,7 +96,7 @@ def synthetic_claims(n: int, seed: int = 7, decimal_money: bool = True) -> pd.Da
 
 
 def main() -> None:
-    from claimops.mining.features import FeatureBuilder
+    from claimops.mining.estimators.features import FeatureBuilder
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--claims", type=int, default=1_000_000)

@@ -4,8 +4,9 @@ Usage: python benchmarks/mining_rules.py [--claims 1000000] [--min-support 0.01]
 Target (claims data mining, part 1): no slower than mlxtend's ``fpgrowth`` on the same data.
 
 The items come from the synthetic claims of ``benchmarks/mining_features.py`` through the feature table
-and :class:`claimops.mining.rules.Itemizer` (line, region, channel, amount band, gender, age band, red
-flags, outcomes: 40 columns). Both sides get the same boolean DataFrame and the same ``min_support``.
+and :class:`claimops.mining.estimators.rules.Itemizer` (line, region, channel, amount band, gender, age
+band, red flags, outcomes: 40 columns). Both sides get the same boolean DataFrame and the same
+``min_support``.
 claimops: ``FrequentItemsets`` + ``AssociationRules`` (every split, as mlxtend); mlxtend: ``fpgrowth`` +
 ``association_rules``. The script checks that both find the same itemsets with the same supports and
 the same rules, and reports the best time of ``--repeat`` runs of each.
@@ -30,8 +31,8 @@ from mlxtend.frequent_patterns import association_rules, fpgrowth
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mining_features import synthetic_claims  # noqa: E402
 
-from claimops.mining.features import FeatureBuilder  # noqa: E402
-from claimops.mining.rules import AssociationRules, FrequentItemsets, Itemizer  # noqa: E402
+from claimops.mining.estimators.features import FeatureBuilder  # noqa: E402
+from claimops.mining.estimators.rules import AssociationRules, FrequentItemsets, Itemizer  # noqa: E402
 
 MIN_CONFIDENCE = 0.5
 

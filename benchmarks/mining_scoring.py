@@ -37,11 +37,11 @@ from claimops.config import Settings  # noqa: E402
 from claimops.db import make_engine, unit_of_work  # noqa: E402
 from claimops.demo.bulk import seed_database  # noqa: E402
 from claimops.migrate import upgrade  # noqa: E402
-from claimops.mining.loader import load_claims  # noqa: E402
-from claimops.mining.risk import report_features  # noqa: E402
-from claimops.mining.scoring import score_claims  # noqa: E402
-from claimops.mining.train_cli import format_metrics  # noqa: E402
-from claimops.mining.training import RiskBundle, fit_kind, store  # noqa: E402
+from claimops.mining.cli import format_metrics  # noqa: E402
+from claimops.mining.data.loader import load_claims  # noqa: E402
+from claimops.mining.estimators.risk import report_features  # noqa: E402
+from claimops.mining.service.scoring import score_claims  # noqa: E402
+from claimops.mining.service.training import RiskBundle, fit_kind, store  # noqa: E402
 
 
 def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:

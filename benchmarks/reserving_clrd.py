@@ -23,8 +23,8 @@ import chainladder as cl
 import numpy as np
 import pandas as pd
 
-from claimops.mining.reserving import ChainLadder
-from claimops.mining.triangle import Triangle, from_long
+from claimops.mining.data.triangle import Triangle, from_long
+from claimops.mining.estimators.reserving import ChainLadder
 
 warnings.filterwarnings("ignore")
 COLUMN = "CumPaidLoss"

@@ -8,7 +8,6 @@ tests go through the real request unit of work and use unique policy numbers ins
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,23 +20,8 @@ from claimops.config import Settings, get_settings
 from claimops.db import make_engine, unit_of_work
 from claimops.migrate import upgrade
 from claimops.users.service import create_user
+from databases import create_pg_database, drop_pg_database, pg_available
 from factories import PASSWORD, STAFF
-
-PG_ADMIN_URL = os.environ.get(
-    "CLAIMOPS_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-
-
-def _pg_available() -> str | None:
-    """None if PostgreSQL answers, else the reason."""
-    try:
-        import psycopg
-
-        url = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(url, connect_timeout=3):
-            return None
-    except Exception as exc:  # any failure to connect means: skip with the reason
-        return f"PostgreSQL not reachable at {PG_ADMIN_URL} ({type(exc).__name__}: {exc})"
 
 
 def _backends() -> list[str]:
@@ -45,29 +29,11 @@ def _backends() -> list[str]:
     return [b.strip() for b in wanted.split(",") if b.strip()]
 
 
-def _create_pg_database() -> tuple[str, str]:
-    import psycopg
-
-    name = f"claimops_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-def _drop_pg_database(name: str) -> None:
-    import psycopg
-
-    admin = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="session", params=_backends())
 def backend(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     if name == "postgresql":
-        reason = _pg_available()
+        reason = pg_available()
         if reason and os.environ.get("CLAIMOPS_TEST_REQUIRE_PG"):
             pytest.fail(reason)
         if reason:
@@ -86,13 +52,13 @@ def engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[E
         yield eng
         eng.dispose()
     else:
-        name, url = _create_pg_database()
+        name, url = create_pg_database()
         upgrade(url)
         eng = make_engine(url, pool_size=30, max_overflow=10)
         _create_staff(eng)
         yield eng
         eng.dispose()
-        _drop_pg_database(name)
+        drop_pg_database(name)
 
 
 def _create_staff(eng: Engine) -> None:
@@ -167,9 +133,16 @@ def empty_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
     else:
-        name, url = _create_pg_database()
+        name, url = create_pg_database()
         upgrade(url)
         eng = make_engine(url)
         yield eng
         eng.dispose()
-        _drop_pg_database(name)
+        drop_pg_database(name)
+
+
+@pytest.fixture
+def staffed_engine(empty_engine: Engine) -> Engine:
+    """An empty database with only the staff accounts: for tests that count every claim in it."""
+    _create_staff(empty_engine)
+    return empty_engine

@@ -369,3 +369,47 @@ def committed_claims(engine: Any, settings: Any, n: int, *, documents: bool = Fa
                     settings=settings,
                 )
     return numbers
+
+
+def chainladder_sample(name: str) -> Any:
+    """A sample CSV shipped with the chainladder package (the reference implementation), in long form."""
+    from pathlib import Path
+
+    import chainladder as cl
+    import pandas as pd
+
+    return pd.read_csv(Path(cl.__file__).parent / "utils" / "data" / f"{name}.csv")
+
+
+def raa_long() -> Any:
+    """RAA (the data of Mack 1993) in long form, with ``lag`` 1 for the first development year."""
+    df = chainladder_sample("raa")
+    df["lag"] = df["development"] - df["origin"] + 1
+    return df.sort_values(["origin", "lag"]).reset_index(drop=True)
+
+
+def paid_walk(w: Walk, assessed: str, decide_after: float = 1, pay_after: float = 1) -> Walk:
+    """Accept, review, approve ``assessed`` and pay: a claim paid in full."""
+    return (
+        w.do("accept", 0.25)
+        .do("start_review", 0.25)
+        .decide(decide_after, "approved", assessed)
+        .pay(pay_after)
+    )
+
+
+def monthly_auto_claims(session: Any, settings: Any) -> dict[str, int]:
+    """32 months of auto claims (2023-01 … 2025-08): 1 + (month % 3) per month, the first of each paid.
+
+    Returns the claims reported per month, ``{"2023-01": 2, …}``.
+    """
+    counts = {}
+    auto = make_policy(session, line="auto", effective_from="2022-12-01", effective_to="2025-12-31")
+    for i in range(32):
+        year, month = 2023 + i // 12, i % 12 + 1
+        counts[f"{year}-{month:02d}"] = 1 + month % 3
+        for k in range(1 + month % 3):
+            w = Walk(session, settings, auto, at(year, month, 3 + 5 * k), str(1500 + 100 * month))
+            if k == 0:
+                paid_walk(w, str(1500 + 100 * month))
+    return counts

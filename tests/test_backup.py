@@ -20,7 +20,7 @@ from claimops.config import Settings, get_settings
 from claimops.db import make_engine
 from claimops.documents.storage import path_for
 from claimops.migrate import upgrade
-from conftest import _create_pg_database, _drop_pg_database
+from databases import create_pg_database, drop_pg_database
 from factories import committed_claims
 
 
@@ -34,12 +34,12 @@ def target(backend: str, tmp_path: Path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
     else:
-        name, url = _create_pg_database()
+        name, url = create_pg_database()
         upgrade(url)
         eng = make_engine(url)
         yield eng
         eng.dispose()
-        _drop_pg_database(name)
+        drop_pg_database(name)
 
 
 def run(monkeypatch: pytest.MonkeyPatch, engine: Engine, data_dir: Path, *args: str) -> Result:

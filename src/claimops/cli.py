@@ -37,8 +37,7 @@ app.add_typer(_import_app(), name="import")
 
 
 def _mining_commands() -> None:
-    from claimops.mining.cli import app as mine_app
-    from claimops.mining.forecast_cli import forecast
+    from claimops.mining.cli import forecast, mine_app
 
     app.add_typer(mine_app, name="mine")
     app.command("forecast")(forecast)
@@ -49,13 +48,11 @@ _mining_commands()
 
 def _report_command() -> None:
     from claimops.deck_sections import default_sections
-    from claimops.mining.reserving_cli import reserve
+    from claimops.mining.cli import reserve, score, train
     from claimops.reporting.report_cli import report_command
 
     app.command("report")(report_command(default_sections))
     app.command("reserve")(reserve)
-    from claimops.mining.train_cli import score, train
-
     app.command("train")(train)
     app.command("score")(score)
 
@@ -283,7 +280,7 @@ def demo(
 def _demo_analytics(settings: Settings) -> None:
     from claimops.clock import local_date, utcnow
     from claimops.db import get_engine
-    from claimops.mining.jobs import train_and_refresh
+    from claimops.mining.service.jobs import train_and_refresh
 
     train_and_refresh(get_engine(), settings, by="demo", today=local_date(utcnow()))
 

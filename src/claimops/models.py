@@ -4,7 +4,7 @@ from claimops.claims.models import Claim, ClaimEvent, ClaimFinding, ClaimTiming,
 from claimops.customers.models import Customer
 from claimops.db import Base
 from claimops.documents.models import Document
-from claimops.mining.models import MiningModel, MiningResult
+from claimops.mining.store.models import MiningModel, MiningResult
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 from claimops.reporting.indexes import REPORTING_INDEXES

@@ -14,8 +14,8 @@ from claimops.config import Settings
 from claimops.db import reading
 from claimops.deck_sections import default_sections
 from claimops.demo.bulk import seed_database
-from claimops.mining import refresh as analyses
-from claimops.mining.results import save_result
+from claimops.mining.service import refresh as analyses
+from claimops.mining.store.results import save_result
 from claimops.reporting import narrative as n
 from claimops.reporting.deck import build, render_deck
 from claimops.reporting.deck.model import Chart, KeyFigures, Notice, Table

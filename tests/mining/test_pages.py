@@ -18,11 +18,11 @@ from claimops.config import Settings
 from claimops.deck_sections import default_sections
 from claimops.demo.bulk import seed_database
 from claimops.errors import ValidationFailed
-from claimops.mining import refresh as analyses
-from claimops.mining.book import book_triangles, valuation_for
-from claimops.mining.models import MiningModel, MiningResult
-from claimops.mining.reserving import ChainLadder
-from claimops.mining.results import latest
+from claimops.mining.data.book import book_triangles, valuation_for
+from claimops.mining.estimators.reserving import ChainLadder
+from claimops.mining.service import refresh as analyses
+from claimops.mining.store.models import MiningModel, MiningResult
+from claimops.mining.store.results import latest
 from claimops.reporting.deck import build
 from claimops.reporting.deck.model import Chart, Table
 from claimops.reporting.periods import parse_period

@@ -26,7 +26,7 @@ from claimops.config import Settings
 from claimops.db import is_postgres
 from claimops.documents.models import Document
 from claimops.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from claimops.mining.scoring import score_for_review
+from claimops.mining.service.scoring import score_for_review
 from claimops.policies.service import get_policy
 from claimops.users.actor import Actor, system_actor
 

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from claimops.clock import fmt_local
 from claimops.i18n import t
-from claimops.mining.metric_labels import shown_metrics
-from claimops.mining.models import MiningModel, MiningResult
-from claimops.mining.results import latest
+from claimops.mining.service.metric_labels import shown_metrics
+from claimops.mining.store.models import MiningModel, MiningResult
+from claimops.mining.store.results import latest
 from claimops.reporting import narrative as n
 from claimops.reporting.deck.model import (
     Block,

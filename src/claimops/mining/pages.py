@@ -20,11 +20,11 @@ from claimops.clock import local_date, utcnow
 from claimops.config import Settings
 from claimops.errors import ClaimopsError
 from claimops.i18n import t
-from claimops.mining import jobs
-from claimops.mining import refresh as analyses
-from claimops.mining.metric_labels import shown_metrics
-from claimops.mining.models import MiningModel, MiningResult
-from claimops.mining.results import latest
+from claimops.mining.service import jobs
+from claimops.mining.service import refresh as analyses
+from claimops.mining.service.metric_labels import shown_metrics
+from claimops.mining.store.models import MiningModel, MiningResult
+from claimops.mining.store.results import latest
 from claimops.users.models import User
 from claimops.web.deps import LangDep, SessionDep, SettingsDep
 from claimops.web.pages import PageForm, PageUser, check_csrf, denied, error_text, page
