@@ -161,3 +161,24 @@ def empty_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
         _drop_pg_database(name)
+
+
+@pytest.fixture(scope="session")
+def live_server(engine: Engine, settings: Settings) -> Iterator[str]:
+    """The app on a real socket (uvicorn in a thread), for clients outside the process."""
+    import threading
+
+    import uvicorn
+
+    from claimops.web.app import create_app
+
+    config = uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        thread.join(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join()
