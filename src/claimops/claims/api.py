@@ -14,8 +14,9 @@ from claimops.claims.schemas import ActionIn, ClaimOut, ClaimPage, DecideIn, Rep
 from claimops.claims.views import detail, summary
 from claimops.errors import NotFound, ValidationFailed
 from claimops.web.deps import ActorDep, LangDep, NowDep, SessionDep, SettingsDep
+from claimops.web.errors import responses
 
-router = APIRouter(prefix="/claims", tags=["claims"])
+router = APIRouter(prefix="/claims", tags=["claims"], responses=responses(401, 403))
 PLAIN_ACTIONS = {
     a.value: a
     for a in Action
@@ -23,7 +24,13 @@ PLAIN_ACTIONS = {
 }
 
 
-@router.post("", status_code=201, response_model=ClaimOut, summary="Report a claim (报案)")
+@router.post(
+    "",
+    status_code=201,
+    response_model=ClaimOut,
+    summary="Report a claim (报案)",
+    responses=responses(400, 404, 413, 422),
+)
 def report(
     body: ReportIn, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep, lang: LangDep
 ) -> ClaimOut:
@@ -60,7 +67,12 @@ def index(
     return ClaimPage(items=[summary(c) for c in rows], total=total, page=page, page_size=page_size)
 
 
-@router.get("/{claim_number}", response_model=ClaimOut, summary="A claim with timeline, checklist, findings")
+@router.get(
+    "/{claim_number}",
+    response_model=ClaimOut,
+    summary="A claim with timeline, checklist, findings",
+    responses=responses(404),
+)
 def read(claim_number: str, session: SessionDep, actor: ActorDep, lang: LangDep) -> ClaimOut:
     actor.require("read")
     return detail(session, service.get_claim(session=session, claim_number=claim_number), lang)
@@ -70,6 +82,7 @@ def read(claim_number: str, session: SessionDep, actor: ActorDep, lang: LangDep)
     "/{claim_number}/{action}",
     response_model=ClaimOut,
     summary="Apply a lifecycle action",
+    responses=responses(400, 404, 409, 413, 422),
     description="Actions: accept, reject, request_documents, start_investigation, finish_investigation, "
     "start_review, decide ({outcome, assessed_loss, reason_codes, payment_method}), approve, close, "
     "withdraw, reopen. Others take {note, reason_codes, doc_types}. An illegal move is 409.",

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from claimops.users.security import create_token
 from claimops.users.service import authenticate
 from claimops.web.deps import ActorDep, CurrentUser, SessionDep, SettingsDep
+from claimops.web.errors import responses
 
 router = APIRouter(tags=["auth"])
 
@@ -25,7 +26,12 @@ class MeOut(BaseModel):
     authority_limit: str | None
 
 
-@router.post("/auth/token", response_model=TokenOut, summary="Log in (OAuth2 password form)")
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    summary="Log in (OAuth2 password form)",
+    responses=responses(400, 401, 413, 422, 429),
+)
 def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, settings: SettingsDep
 ) -> TokenOut:
@@ -40,7 +46,7 @@ def token(
     )
 
 
-@router.get("/me", response_model=MeOut, summary="The logged-in user")
+@router.get("/me", response_model=MeOut, summary="The logged-in user", responses=responses(401))
 def me(user: CurrentUser, actor: ActorDep) -> MeOut:
     return MeOut(
         username=user.username,

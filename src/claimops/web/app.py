@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        responses=errors.responses(503),
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.resolved_database_url)
