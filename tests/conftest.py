@@ -146,3 +146,13 @@ def staffed_engine(empty_engine: Engine) -> Engine:
     """An empty database with only the staff accounts: for tests that count every claim in it."""
     _create_staff(empty_engine)
     return empty_engine
+
+
+@pytest.fixture(scope="session")
+def live_server(engine: Engine, settings: Settings) -> Iterator[str]:
+    """The app on a real socket, for clients outside the process (one server for the session)."""
+    from api_helpers import serving
+    from claimops.web.app import create_app
+
+    with serving(create_app(settings, engine)) as url:
+        yield url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -59,5 +60,13 @@ def _instant(value: datetime) -> datetime:
     return value
 
 
-Day = Annotated[date, AfterValidator(_day)]
+def _iso_day(value: Any) -> Any:
+    # Lax parsing would read a number as seconds since 1970 (`?reported_to=0` is 1970-01-01).
+    if isinstance(value, (int, float)) or (isinstance(value, str) and not _ISO_DAY.fullmatch(value)):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+Day = Annotated[date, BeforeValidator(_iso_day), AfterValidator(_day)]
 Instant = Annotated[datetime, AfterValidator(_instant)]

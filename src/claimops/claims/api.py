@@ -15,8 +15,9 @@ from claimops.errors import NotFound, ValidationFailed
 from claimops.schemas import Day
 from claimops.users.access import CLAIM_API, record_access
 from claimops.web.deps import ActorDep, ClientAddress, LangDep, NowDep, SessionDep, SettingsDep
+from claimops.web.errors import responses
 
-router = APIRouter(prefix="/claims", tags=["claims"])
+router = APIRouter(prefix="/claims", tags=["claims"], responses=responses(401, 403))
 PLAIN_ACTIONS = {
     a.value: a
     for a in Action
@@ -24,7 +25,13 @@ PLAIN_ACTIONS = {
 }
 
 
-@router.post("", status_code=201, response_model=ClaimOut, summary="Report a claim (报案)")
+@router.post(
+    "",
+    status_code=201,
+    response_model=ClaimOut,
+    summary="Report a claim (报案)",
+    responses=responses(400, 404, 413, 422),
+)
 def report(
     body: ReportIn, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep, lang: LangDep
 ) -> ClaimOut:
@@ -61,7 +68,12 @@ def index(
     return ClaimPage(items=[summary(c) for c in rows], total=total, page=page, page_size=page_size)
 
 
-@router.get("/{claim_number}", response_model=ClaimOut, summary="A claim with timeline, checklist, findings")
+@router.get(
+    "/{claim_number}",
+    response_model=ClaimOut,
+    summary="A claim with timeline, checklist, findings",
+    responses=responses(404),
+)
 def read(
     claim_number: str,
     session: SessionDep,
@@ -80,6 +92,7 @@ def read(
     "/{claim_number}/{action}",
     response_model=ClaimOut,
     summary="Apply a lifecycle action",
+    responses=responses(400, 404, 409, 413, 422),
     description="Actions: accept, reject, request_documents, start_investigation, finish_investigation, "
     "start_review, decide ({outcome, assessed_loss, reason_codes, payment_method}), approve, close, "
     "withdraw, reopen. Others take {note, reason_codes, doc_types}. An illegal move is 409.",

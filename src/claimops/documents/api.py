@@ -8,8 +8,9 @@ from claimops.claims.schemas import DocumentOut
 from claimops.documents.service import upload_document
 from claimops.errors import PayloadTooLarge
 from claimops.web.deps import ActorDep, NowDep, SessionDep, SettingsDep
+from claimops.web.errors import responses
 
-router = APIRouter(prefix="/claims", tags=["documents"])
+router = APIRouter(prefix="/claims", tags=["documents"], responses=responses(401, 403))
 
 
 @router.post(
@@ -17,6 +18,7 @@ router = APIRouter(prefix="/claims", tags=["documents"])
     status_code=201,
     response_model=DocumentOut,
     summary="Upload a document (multipart: doc_type, file)",
+    responses=responses(400, 404, 409, 413, 415, 422),
 )
 def upload(
     claim_number: str,

@@ -9,8 +9,9 @@ from claimops.claims.views import payment_out
 from claimops.payments.schemas import PaymentIn
 from claimops.payments.service import release_payment
 from claimops.web.deps import ActorDep, NowDep, SessionDep
+from claimops.web.errors import responses
 
-router = APIRouter(prefix="/claims", tags=["payments"])
+router = APIRouter(prefix="/claims", tags=["payments"], responses=responses(401, 403))
 
 
 @router.post(
@@ -18,6 +19,7 @@ router = APIRouter(prefix="/claims", tags=["payments"])
     status_code=201,
     response_model=PaymentOut,
     summary="Release the claim's payment (赔款支付)",
+    responses=responses(400, 404, 409, 413, 422),
     description="Idempotent by the Idempotency-Key header: the same key returns the same payment "
     "(201, header Idempotent-Replayed). "
     "A claim already paid is 409; the user who decided the claim may not release it (403).",

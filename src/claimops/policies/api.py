@@ -8,8 +8,9 @@ from claimops.policies.schemas import HolderOut, PolicyIn, PolicyOut
 from claimops.policies.service import create_policy, get_policy, policy_terms
 from claimops.users.access import POLICY_API, record_access
 from claimops.web.deps import ActorDep, ClientAddress, NowDep, SessionDep
+from claimops.web.errors import responses
 
-router = APIRouter(prefix="/policies", tags=["policies"])
+router = APIRouter(prefix="/policies", tags=["policies"], responses=responses(401, 403))
 
 
 def policy_out(session: SessionDep, policy: Policy) -> PolicyOut:
@@ -36,12 +37,23 @@ def policy_out(session: SessionDep, policy: Policy) -> PolicyOut:
     )
 
 
-@router.post("", status_code=201, response_model=PolicyOut, summary="Register a policy")
+@router.post(
+    "",
+    status_code=201,
+    response_model=PolicyOut,
+    summary="Register a policy",
+    responses=responses(400, 409, 413, 422),
+)
 def create(body: PolicyIn, session: SessionDep, actor: ActorDep) -> PolicyOut:
     return policy_out(session, create_policy(session=session, actor=actor, cmd=body))
 
 
-@router.get("/{policy_number}", response_model=PolicyOut, summary="A policy with its remaining limit")
+@router.get(
+    "/{policy_number}",
+    response_model=PolicyOut,
+    summary="A policy with its remaining limit",
+    responses=responses(404),
+)
 def read(
     policy_number: str, session: SessionDep, actor: ActorDep, address: ClientAddress, now: NowDep
 ) -> PolicyOut:

@@ -12,8 +12,9 @@ from claimops.reporting.periods import Period, resolve
 from claimops.reporting.summary import block, jsonable, period_summary
 from claimops.schemas import Day
 from claimops.web.deps import ActorDep, SessionDep, SettingsDep
+from claimops.web.errors import responses
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"], responses=responses(401, 403, 422))
 
 PERIOD_HELP = "2026, 2026-H1, 2026-Q3 or 2026-07; or give start and end"
 

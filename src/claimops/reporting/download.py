@@ -11,8 +11,9 @@ from fastapi.responses import Response
 from claimops.reporting.api import FiltersDep, PeriodDep
 from claimops.reporting.deck import MEDIA_TYPES, SectionRegistry, filename, render
 from claimops.web.deps import ActorDep, LangDep, SessionDep, SettingsDep
+from claimops.web.errors import responses
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"], responses=responses(401, 403, 422))
 
 
 async def sections_dep(request: Request) -> SectionRegistry:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
+from claimops.schemas import Day
 from claimops.users.access import AccessFilter, list_access
 from claimops.users.login import login
 from claimops.users.service import revoke_token, token_for
@@ -20,6 +21,7 @@ from claimops.web.deps import (
     SettingsDep,
     TokenClaims,
 )
+from claimops.web.errors import responses
 
 router = APIRouter()
 
@@ -59,6 +61,7 @@ class AccessPage(BaseModel):
     summary="Log in (OAuth2 password form)",
     description="Failed logins are counted per account and per client address: too many answer 429 "
     "with Retry-After (ACCOUNT_LOCKED, LOGIN_THROTTLED).",
+    responses=responses(400, 401, 413, 422, 429),
 )
 def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -78,12 +81,20 @@ def token(
     return TokenOut(access_token=token_for(user, settings))
 
 
-@router.post("/auth/logout", status_code=204, tags=["auth"], summary="Log out: the token stops working now")
+@router.post(
+    "/auth/logout",
+    status_code=204,
+    tags=["auth"],
+    summary="Log out: the token stops working now",
+    responses=responses(401),
+)
 def logout(user: CurrentUser, claims: TokenClaims, session: SessionDep, now: NowDep) -> None:
     revoke_token(session=session, user=user, claims=claims, now=now)
 
 
-@router.get("/me", response_model=MeOut, tags=["auth"], summary="The logged-in user")
+@router.get(
+    "/me", response_model=MeOut, tags=["auth"], summary="The logged-in user", responses=responses(401)
+)
 def me(user: CurrentUser, actor: ActorDep) -> MeOut:
     return MeOut(
         username=user.username,
@@ -106,8 +117,8 @@ def access_log(
     username: Annotated[str | None, Query(max_length=64)] = None,
     claim_number: Annotated[str | None, Query(max_length=24)] = None,
     policy_number: Annotated[str | None, Query(max_length=40)] = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> AccessPage:

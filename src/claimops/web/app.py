@@ -55,6 +55,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # served by web/apidocs.py from the package
         redoc_url=None,
+        responses=errors.responses(503),
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.resolved_database_url)

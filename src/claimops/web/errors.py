@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from claimops.db import is_busy
 from claimops.errors import ClaimopsError
@@ -20,12 +22,44 @@ log = logging.getLogger("claimops")
 # Seconds a client should wait before trying a request again that met a busy database.
 RETRY_AFTER = 2
 HTTP_CODES = {
+    400: "MALFORMED_BODY",
     401: "UNAUTHORIZED",
     403: "FORBIDDEN",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     413: "REQUEST_TOO_LARGE",
 }
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers: {"error": {"code", "message"[, "details"]}}."""
+
+    error: ErrorDetail
+
+
+WHEN = {
+    400: "The body is not well-formed (JSON or form that cannot be parsed)",
+    401: "Not authenticated, or the token has expired or been revoked",
+    403: "The caller's role may not do this, or four eyes forbid it",
+    404: "The claim, policy or other resource does not exist",
+    409: "The request conflicts with the resource's state (lifecycle, already paid, limit)",
+    413: "The body is larger than the limit",
+    415: "The file type is not accepted",
+    422: "The input is invalid; details.fields names each field",
+    429: "Too many attempts; Retry-After says when to try again",
+    503: "The database is busy (a lock wait ran out); Retry-After says when to try again",
+}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the errors a route answers, all in the one error shape."""
+    return {s: {"model": ErrorOut, "description": WHEN[s]} for s in statuses}
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -63,10 +97,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
         return JSONResponse(
             error_body(HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), str(exc.detail)),
             status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
+            headers=headers or None,
         )
 
     @app.exception_handler(Exception)
@@ -95,3 +132,13 @@ def busy_response() -> JSONResponse:
         status_code=503,
         headers={"Retry-After": str(RETRY_AFTER)},
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:  # PARTIAL: the path matches, the method does not
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
