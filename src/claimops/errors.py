@@ -22,6 +22,15 @@ class ValidationFailed(ClaimopsError):
     code = "VALIDATION_ERROR"
 
 
+class InvalidInput(ValidationFailed):
+    """Input that failed its schema. `errors` are Pydantic's own (type, loc, ctx), so that a page can
+    name each field in words by the error's type or code, never by its English message."""
+
+    def __init__(self, message: str, *, errors: list[dict[str, Any]], details: Any = None) -> None:
+        super().__init__(message, details=details)
+        self.errors = errors
+
+
 class NotFound(ClaimopsError):
     status = 404
     code = "NOT_FOUND"

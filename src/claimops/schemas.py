@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, PlainSerializer, ValidationError
 
+from claimops.errors import InvalidInput
 from claimops.money import to_money
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class InputError(ValueError):
+    """A validator's refusal with a stable code (pages show web.input.<code>); the API shows the message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _no_float(value: Any) -> Any:
@@ -17,19 +29,19 @@ def _no_float(value: Any) -> Any:
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, bool):
-        raise ValueError("must be an amount, not a boolean")
+        raise InputError("not_a_number", "must be an amount, not a boolean")
     return value
 
 
 def _amount(value: Decimal) -> Decimal:
     if not value.is_finite():
-        raise ValueError("must be a finite amount")
+        raise InputError("not_a_number", "must be a finite amount")
     if value < 0:
-        raise ValueError("must not be negative")
+        raise InputError("negative", "must not be negative")
     if value >= Decimal("1e12"):
-        raise ValueError("is too large")
+        raise InputError("too_large", "is too large")
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError("must have at most two decimal places")
+        raise InputError("decimals", "must have at most two decimal places")
     return to_money(value)
 
 
@@ -51,7 +63,7 @@ def in_date_range(day: date) -> bool:
 
 def _day(value: date) -> date:
     if not in_date_range(value):
-        raise ValueError(DATE_RANGE_ERROR)
+        raise InputError("date_range", DATE_RANGE_ERROR)
     return value
 
 
@@ -63,10 +75,23 @@ def _instant(value: datetime) -> datetime:
 def _iso_day(value: Any) -> Any:
     # Lax parsing would read a number as seconds since 1970 (`?reported_to=0` is 1970-01-01).
     if isinstance(value, (int, float)) or (isinstance(value, str) and not _ISO_DAY.fullmatch(value)):
-        raise ValueError("must be a date as YYYY-MM-DD")
+        raise InputError("date_parsing", "must be a date as YYYY-MM-DD")
     return value
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 Day = Annotated[date, BeforeValidator(_iso_day), AfterValidator(_day)]
 Instant = Annotated[datetime, AfterValidator(_instant)]
+
+
+def parse(model: type[M], data: Mapping[str, Any]) -> M:
+    """`data` as a `model`, or InvalidInput (422) naming each field: {"fields": [{"field", "message"}]}."""
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        errors = exc.errors()
+        fields = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in errors]
+        summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
+        raise InvalidInput(
+            f"invalid input: {summary}", errors=[dict(e) for e in errors], details={"fields": fields}
+        ) from None

@@ -3,26 +3,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
-from pydantic import ValidationError
 
 from claimops.claims import service
-from claimops.claims.lifecycle import Action, Status
+from claimops.claims.lifecycle import Status
 from claimops.claims.lines import Line
 from claimops.claims.queries import MAX_PAGE, ClaimFilter, list_claims, queue_filter
-from claimops.claims.schemas import ActionIn, ClaimOut, ClaimPage, DecideIn, ReportIn
+from claimops.claims.schemas import ClaimOut, ClaimPage, ReportIn
 from claimops.claims.views import detail, summary
-from claimops.errors import NotFound, ValidationFailed
 from claimops.schemas import Day
 from claimops.users.access import CLAIM_API, record_access
 from claimops.web.deps import ActorDep, ClientAddress, LangDep, NowDep, SessionDep, SettingsDep
 from claimops.web.errors import responses
 
 router = APIRouter(prefix="/claims", tags=["claims"], responses=responses(401, 403))
-PLAIN_ACTIONS = {
-    a.value: a
-    for a in Action
-    if a not in (Action.REPORT, Action.DECIDE, Action.PAY, Action.RELEASE, Action.APPROVE)
-}
 
 
 @router.post(
@@ -107,54 +100,13 @@ def act(
     lang: LangDep,
     body: Annotated[dict[str, Any] | None, Body()] = None,
 ) -> ClaimOut:
-    payload = body or {}
-    try:
-        if action == Action.DECIDE.value:
-            claim = service.decide(
-                session=session,
-                actor=actor,
-                claim_number=claim_number,
-                cmd=DecideIn(**payload),
-                now=now,
-                settings=settings,
-            )
-        elif action == Action.APPROVE.value:
-            claim = service.approve(
-                session=session, actor=actor, claim_number=claim_number, cmd=ActionIn(**payload), now=now
-            )
-        elif action in PLAIN_ACTIONS:
-            claim = service.perform(
-                session=session,
-                actor=actor,
-                claim_number=claim_number,
-                action=PLAIN_ACTIONS[action],
-                cmd=_action_in(payload),
-                now=now,
-                settings=settings,
-            )
-        else:
-            raise NotFound(f"unknown action {action!r}", code="UNKNOWN_ACTION")
-    except ValidationError as exc:
-        fields = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
-        summary_ = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
-        raise ValidationFailed(f"invalid input: {summary_}", details={"fields": fields}) from None
-    return detail(session, claim, lang)
-
-
-def _given(payload: dict[str, Any], *keys: str) -> Any:
-    """The first of `keys` given a value (None and "" count as not given), else None."""
-    return next((payload[k] for k in keys if payload.get(k) not in (None, "")), None)
-
-
-def _action_in(payload: dict[str, Any]) -> ActionIn:
-    # Values go to ActionIn as given: a note that is an object or a number, or reason codes that are
-    # not a list of strings, is a 422 rather than text stored in the ledger.
-    note = _given(payload, "note", "reason", "comment")
-    reason = _given(payload, "reason_code")
-    reasons = _given(payload, "reason_codes")
-    doc_types = _given(payload, "doc_types")
-    return ActionIn(
-        note="" if note is None else note,
-        reason_codes=reasons if reasons is not None else ([] if reason is None else [reason]),
-        doc_types=[] if doc_types is None else doc_types,
+    claim = service.act(
+        session=session,
+        actor=actor,
+        claim_number=claim_number,
+        action=action,
+        payload=body or {},
+        now=now,
+        settings=settings,
     )
+    return detail(session, claim, lang)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from claimops.claims.lifecycle import Outcome
 from claimops.payments.methods import PaymentMethod, normalize_method
-from claimops.schemas import Day, Instant, MoneyIn, MoneyOut
+from claimops.schemas import Day, InputError, Instant, MoneyIn, MoneyOut
 
 
 class ReportIn(BaseModel):
@@ -28,7 +28,7 @@ class ReportIn(BaseModel):
     @classmethod
     def _positive(cls, v: Decimal) -> Decimal:
         if v <= 0:
-            raise ValueError("must be positive")
+            raise InputError("not_positive", "must be positive")
         return v
 
 

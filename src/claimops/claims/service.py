@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,7 @@ from claimops.documents.models import Document
 from claimops.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from claimops.mining.service.scoring import score_for_review
 from claimops.policies.service import get_policy
+from claimops.schemas import parse
 from claimops.users.actor import Actor, system_actor
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -426,3 +428,65 @@ def approve(*, session: Session, actor: Actor, claim_number: str, cmd: ActionIn,
     apply_transition(session=session, claim=claim, action=Action.APPROVE, actor=actor, now=now, note=cmd.note)
     session.flush()
     return claim
+
+
+# Actions a person names by themselves (decide and approve take their own commands; report, release
+# and pay are not lifecycle steps one asks for here).
+PLAIN_ACTIONS = {
+    a.value: a
+    for a in Action
+    if a not in (Action.REPORT, Action.DECIDE, Action.PAY, Action.RELEASE, Action.APPROVE)
+}
+
+
+def act(
+    *,
+    session: Session,
+    actor: Actor,
+    claim_number: str,
+    action: str,
+    payload: Mapping[str, Any],
+    now: datetime,
+    settings: Settings,
+) -> Claim:
+    """The lifecycle action named `action` with its input as given (the API's body, the page's form):
+    the one dispatcher both edges call. Bad input is InvalidInput, an unknown action 404."""
+    if action == Action.DECIDE.value:
+        cmd = parse(DecideIn, payload)
+        return decide(
+            session=session, actor=actor, claim_number=claim_number, cmd=cmd, now=now, settings=settings
+        )
+    if action == Action.APPROVE.value:
+        return approve(
+            session=session, actor=actor, claim_number=claim_number, cmd=parse(ActionIn, payload), now=now
+        )
+    if action in PLAIN_ACTIONS:
+        return perform(
+            session=session,
+            actor=actor,
+            claim_number=claim_number,
+            action=PLAIN_ACTIONS[action],
+            cmd=parse(ActionIn, _action_fields(payload)),
+            now=now,
+            settings=settings,
+        )
+    raise NotFound(f"unknown action {action!r}", code="UNKNOWN_ACTION")
+
+
+def _given(payload: Mapping[str, Any], *keys: str) -> Any:
+    """The first of `keys` given a value (None and "" count as not given), else None."""
+    return next((payload[k] for k in keys if payload.get(k) not in (None, "")), None)
+
+
+def _action_fields(payload: Mapping[str, Any]) -> dict[str, Any]:
+    # Values go to ActionIn as given: a note that is an object or a number, or reason codes that are
+    # not a list of strings, is a 422 rather than text stored in the ledger.
+    note = _given(payload, "note", "reason", "comment")
+    reason = _given(payload, "reason_code")
+    reasons = _given(payload, "reason_codes")
+    doc_types = _given(payload, "doc_types")
+    return {
+        "note": "" if note is None else note,
+        "reason_codes": reasons if reasons is not None else ([] if reason is None else [reason]),
+        "doc_types": [] if doc_types is None else doc_types,
+    }

@@ -6,6 +6,8 @@ start the way real ones do. Provider names are made up.
 
 from __future__ import annotations
 
+from claimops import reference
+
 # Surnames with rough relative frequencies (王李张刘陈 cover about a third of the population).
 SURNAMES: list[tuple[str, float]] = [
     ("王", 7.1),
@@ -108,36 +110,38 @@ GIVEN_MALE = list("伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩�
 GIVEN_FEMALE = list("芳娜敏静丽艳娟霞秀兰燕玲桂婷雪琳晶颖倩琴云莉萍红梅丹璐欣怡萱涵悦瑶佳慧洁")
 GIVEN_NEUTRAL = list("子一思雨嘉安晓诗梓宁心然可乐清新天")
 
-# (region, 6-digit prefix of its capital's district, weight): the dashboard lists these regions.
-REGIONS: list[tuple[str, str, int]] = [
-    ("广东", "440106", 12),
-    ("江苏", "320102", 10),
-    ("浙江", "330106", 9),
-    ("上海", "310101", 9),
-    ("山东", "370102", 8),
-    ("北京", "110101", 8),
-    ("河南", "410105", 6),
-    ("四川", "510104", 6),
-    ("湖北", "420106", 5),
-    ("福建", "350102", 5),
-    ("湖南", "430102", 4),
-    ("安徽", "340104", 4),
-    ("河北", "130102", 4),
-    ("陕西", "610102", 3),
-    ("辽宁", "210102", 3),
-    ("重庆", "500103", 3),
-    ("天津", "120101", 2),
-    ("江西", "360102", 2),
-    ("广西", "450102", 2),
-    ("云南", "530102", 2),
-    ("山西", "140105", 2),
-    ("贵州", "520102", 1),
-    ("黑龙江", "230102", 1),
-    ("吉林", "220102", 1),
-    ("甘肃", "620102", 1),
-    ("新疆", "650102", 1),
-    ("海南", "460105", 1),
-]
+# Each region's 6-digit prefix of its capital's district and its weight among customers; the
+# regions themselves, and their order, are the application's (claimops.reference).
+_REGION_DATA: dict[str, tuple[str, int]] = {
+    "广东": ("440106", 12),
+    "江苏": ("320102", 10),
+    "浙江": ("330106", 9),
+    "上海": ("310101", 9),
+    "山东": ("370102", 8),
+    "北京": ("110101", 8),
+    "河南": ("410105", 6),
+    "四川": ("510104", 6),
+    "湖北": ("420106", 5),
+    "福建": ("350102", 5),
+    "湖南": ("430102", 4),
+    "安徽": ("340104", 4),
+    "河北": ("130102", 4),
+    "陕西": ("610102", 3),
+    "辽宁": ("210102", 3),
+    "重庆": ("500103", 3),
+    "天津": ("120101", 2),
+    "江西": ("360102", 2),
+    "广西": ("450102", 2),
+    "云南": ("530102", 2),
+    "山西": ("140105", 2),
+    "贵州": ("520102", 1),
+    "黑龙江": ("230102", 1),
+    "吉林": ("220102", 1),
+    "甘肃": ("620102", 1),
+    "新疆": ("650102", 1),
+    "海南": ("460105", 1),
+}
+REGIONS: list[tuple[str, str, int]] = [(r, *_REGION_DATA[r]) for r in reference.REGIONS]
 
 # (region, city, district, 6-digit ID-number prefix): where customers' ID numbers come from.
 CITIES: list[tuple[str, str, str, str]] = [
@@ -203,10 +207,10 @@ CITIES: list[tuple[str, str, str, str]] = [
     ("海南", "海口", "秀英区", "460105"),
 ]
 
-# Channels of sale and of report (线上/APP, 电话, 代理人, 门店, 微信) with weights.
-CHANNELS: list[tuple[str, int]] = [("APP", 30), ("电话", 20), ("代理人", 18), ("门店", 10), ("微信", 22)]
-# Channels through which staff register the report themselves (the others report online).
-STAFF_CHANNELS = frozenset({"电话", "代理人", "门店"})
+# Weights of the application's channels (claimops.reference) among sales and reports.
+_CHANNEL_WEIGHTS = {"APP": 30, "电话": 20, "代理人": 18, "门店": 10, "微信": 22}
+CHANNELS: list[tuple[str, int]] = [(c, _CHANNEL_WEIGHTS[c]) for c in reference.CHANNELS]
+STAFF_CHANNELS = reference.STAFF_CHANNELS
 
 # Mobile number prefixes (China Mobile, Unicom, Telecom).
 PHONE_PREFIXES = [

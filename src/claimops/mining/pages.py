@@ -13,21 +13,17 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 
 from claimops.claims.lines import LINES
 from claimops.clock import local_date, utcnow
-from claimops.config import Settings
-from claimops.errors import ClaimopsError
 from claimops.i18n import t
 from claimops.mining.service import jobs
 from claimops.mining.service import refresh as analyses
 from claimops.mining.service.metric_labels import shown_metrics
 from claimops.mining.store.models import MiningModel, MiningResult
 from claimops.mining.store.results import latest
-from claimops.users.models import User
-from claimops.web.deps import LangDep, SessionDep, SettingsDep
-from claimops.web.pages import PageForm, PageUser, check_csrf, denied, error_text, page
+from claimops.web.deps import SessionDep
+from claimops.web.pagekit import CsrfForm, Page, PageDep, require_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,38 +34,29 @@ LineQuery = Annotated[str | None, Query()]
 
 @dataclass
 class View:
-    """What every mining page needs: who asks, in which language, and the stored runs."""
+    """What every mining page needs: the page (who asks, in which language) and the stored runs."""
 
-    request: Request
-    user: User
+    page: Page
     session: Session
-    settings: Settings
-    lang: str
 
-    def denied(self, permission: str) -> Response | None:
-        """The error page when the user's role lacks `permission`."""
-        return denied(self.request, self.user, self.settings, self.lang, permission)
-
-    def error(self, exc: ClaimopsError) -> Response:
-        message = error_text(exc, self.lang)
-        return page(
-            self.request, "error.html", self.lang, self.user, self.settings, error=message, status_code=403
-        )
+    @property
+    def lang(self) -> str:
+        return self.page.lang
 
     def stored(self, kind: str) -> MiningResult | None:
         return latest(self.session, kind)
 
     def render(self, name: str, tab: str, **extra: Any) -> Response:
-        return page(self.request, name, self.lang, self.user, self.settings, tab=tab, tabs=TABS, **extra)
+        return self.page.render(name, tab=tab, tabs=TABS, **extra)
 
 
-def _view(
-    request: Request, user: PageUser, session: SessionDep, settings: SettingsDep, lang: LangDep
-) -> View:
-    return View(request, user, session, settings, lang)
+async def _view(page: PageDep, session: SessionDep) -> View:
+    return View(page, session)
 
 
 ViewDep = Annotated[View, Depends(_view)]
+READ = [require_page("mining.read")]
+RUN = [require_page("mining.run")]
 
 
 def _payload(run: MiningResult | None) -> dict[str, Any]:
@@ -81,10 +68,8 @@ def _line(value: str | None) -> str:
     return value if value in LINE_KEYS else "all"
 
 
-@router.get("/mining", response_class=HTMLResponse)
+@router.get("/mining", response_class=HTMLResponse, dependencies=READ)
 def overview(v: ViewDep, done: str = "") -> Response:
-    if denied := v.denied("mining.read"):
-        return denied
     runs = {kind: v.stored(kind) for kind in analyses.ANALYSES}
     current = select(MiningModel).where(MiningModel.current).order_by(MiningModel.kind)
     return v.render(
@@ -102,37 +87,34 @@ def _notice(done: str, lang: str) -> str:
     return t(f"web.mining.{done}_started", lang) if done in ("refresh", "train") else ""
 
 
-def _start(
-    v: View, form: FormData, background: BackgroundTasks, done: str, job: Any, **kwargs: Any
-) -> Response:
+def _start(request: Request, background: BackgroundTasks, done: str, job: Any, **kwargs: Any) -> Response:
     """Run `job` after the response, with its own short transactions (it takes seconds to minutes)."""
-    try:
-        check_csrf(v.request, form, v.settings)
-    except ClaimopsError as exc:
-        return v.error(exc)
-    if denied := v.denied("mining.run"):
-        return denied
-    background.add_task(job, v.request.app.state.engine, **kwargs)
+    background.add_task(job, request.app.state.engine, **kwargs)
     return RedirectResponse(f"/mining?done={done}", status_code=303)
 
 
-@router.post("/mining/refresh")
-def refresh_all(form: PageForm, v: ViewDep, background: BackgroundTasks) -> Response:
+@router.post("/mining/refresh", dependencies=RUN)
+def refresh_all(form: CsrfForm, page: PageDep, background: BackgroundTasks) -> Response:
     today = local_date(utcnow())
-    return _start(v, form, background, "refresh", analyses.refresh, created_by=v.user.username, today=today)
-
-
-@router.post("/mining/train")
-def train_all(form: PageForm, v: ViewDep, background: BackgroundTasks) -> Response:
     return _start(
-        v, form, background, "train", jobs.train_models, settings=v.settings, trained_by=v.user.username
+        page.request, background, "refresh", analyses.refresh, created_by=page.actor.name, today=today
     )
 
 
-@router.get("/mining/rules", response_class=HTMLResponse)
+@router.post("/mining/train", dependencies=RUN)
+def train_all(form: CsrfForm, page: PageDep, background: BackgroundTasks) -> Response:
+    return _start(
+        page.request,
+        background,
+        "train",
+        jobs.train_models,
+        settings=page.settings,
+        trained_by=page.actor.name,
+    )
+
+
+@router.get("/mining/rules", response_class=HTMLResponse, dependencies=READ)
 def rules_page(v: ViewDep, target: Annotated[str | None, Query()] = None) -> Response:
-    if denied := v.denied("mining.read"):
-        return denied
     run = v.stored("rules")
     targets = _payload(run).get("targets", {})
     chosen = target if target in targets else next(iter(targets), "")
@@ -149,10 +131,8 @@ def rules_page(v: ViewDep, target: Annotated[str | None, Query()] = None) -> Res
     )
 
 
-@router.get("/mining/segments", response_class=HTMLResponse)
+@router.get("/mining/segments", response_class=HTMLResponse, dependencies=READ)
 def segments_page(v: ViewDep, kind: Annotated[str | None, Query()] = None) -> Response:
-    if denied := v.denied("mining.read"):
-        return denied
     run = v.stored("segments")
     chosen = kind if kind in ("claims", "customers") else "claims"
     result = _payload(run).get(chosen, {}).get(v.lang)
@@ -167,10 +147,8 @@ def segments_page(v: ViewDep, kind: Annotated[str | None, Query()] = None) -> Re
     )
 
 
-@router.get("/mining/forecast", response_class=HTMLResponse)
+@router.get("/mining/forecast", response_class=HTMLResponse, dependencies=READ)
 def forecast_page(v: ViewDep, line: LineQuery = None) -> Response:
-    if denied := v.denied("mining.read"):
-        return denied
     chosen, run = _line(line), v.stored("forecast")
     payload = _payload(run)
     series = {s["target"]: s for s in payload.get("series", []) if s["line"] == chosen}
@@ -186,10 +164,8 @@ def forecast_page(v: ViewDep, line: LineQuery = None) -> Response:
     )
 
 
-@router.get("/mining/reserves", response_class=HTMLResponse)
+@router.get("/mining/reserves", response_class=HTMLResponse, dependencies=READ)
 def reserves_page(v: ViewDep, line: LineQuery = None) -> Response:
-    if denied := v.denied("mining.read"):
-        return denied
     chosen, run = _line(line), v.stored("reserves")
     result = _payload(run).get("lines", {}).get(chosen)
     return v.render("mining_reserves.html", "reserves", run=run, line=chosen, lines=LINE_KEYS, result=result)

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from claimops.claims.lines import Line
-from claimops.schemas import Day, MoneyIn, MoneyOut, _no_float
+from claimops.schemas import Day, InputError, MoneyIn, MoneyOut, _no_float
 
 POLICY_NUMBER = r"^[0-9A-Za-z][0-9A-Za-z._-]*$"
 
@@ -38,11 +38,11 @@ class PolicyIn(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> PolicyIn:
         if self.effective_to < self.effective_from:
-            raise ValueError("effective_to must not be before effective_from")
+            raise InputError("dates_reversed", "effective_to must not be before effective_from")
         if self.sum_insured <= 0:
-            raise ValueError("sum_insured must be positive")
+            raise InputError("sum_insured_positive", "sum_insured must be positive")
         if self.coinsurance_rate != self.coinsurance_rate.quantize(Decimal("0.0001")):
-            raise ValueError("coinsurance_rate has at most four decimal places")
+            raise InputError("rate_decimals", "coinsurance_rate has at most four decimal places")
         return self
 
 

@@ -6,17 +6,17 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from claimops.claims.lines import LINES
-from claimops.demo import names
 from claimops.errors import ClaimopsError
+from claimops.reference import CHANNELS, REGIONS
 from claimops.reporting import kpis
 from claimops.reporting.periods import Period, parse_period
 from claimops.reporting.summary import jsonable, period_summary
-from claimops.web.deps import LangDep, SessionDep, SettingsDep
-from claimops.web.pages import PageUser, denied, error_text, page
+from claimops.web.deps import SessionDep
+from claimops.web.pagekit import Page, PageDep, require_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,28 +27,18 @@ def _default_period(today: date) -> str:
     return f"{today.year - 1}-Q4" if q == 0 else f"{today.year}-Q{q}"
 
 
-@router.get("/dashboard", response_class=HTMLResponse)
+@router.get("/dashboard", response_class=HTMLResponse, dependencies=[require_page("report.read")])
 def dashboard(
-    request: Request,
-    user: PageUser,
+    page: PageDep,
     session: SessionDep,
-    settings: SettingsDep,
-    lang: LangDep,
     period: Annotated[str | None, Query()] = None,
     line: str | None = None,
     region: str | None = None,
     channel: str | None = None,
 ) -> Response:
-    if refused := denied(request, user, settings, lang, "report.read"):
-        return refused
-    label = period or _default_period(date.today())
-    error = None
-    try:
-        chosen: Period = parse_period(label)
-    except ClaimopsError as exc:
-        error, chosen = error_text(exc, lang), parse_period(_default_period(date.today()))
+    chosen, error = _chosen_period(period, page)
     flt = kpis.Filters(line=line or None, region=region or None, channel=channel or None)
-    data = jsonable(period_summary(session, chosen, settings, flt))
+    data = jsonable(period_summary(session, chosen, page.settings, flt))
     drill = (
         f"/?scope=all&reported_from={chosen.start.isoformat()}&reported_to={chosen.last_day.isoformat()}"
         f"&region={region or ''}&channel={channel or ''}"
@@ -56,26 +46,33 @@ def dashboard(
     # The deck is the page as downloaded: same period and filters, in the language the page is in.
     deck = {
         "period": chosen.label,
-        "lang": lang,
+        "lang": page.lang,
         "format": "pptx",
         "line": line,
         "region": region,
         "channel": channel,
     }
     deck_url = "/api/v1/reports/deck?" + urlencode({k: v for k, v in deck.items() if v})
-    return page(
-        request,
+    return page.render(
         "dashboard.html",
-        lang,
-        user,
-        settings,
         error=error,
         data=data,
         period=chosen.label,
         filters={"line": line or "", "region": region or "", "channel": channel or ""},
         lines=[ln.value for ln in LINES],
-        regions=[r for r, _, _ in names.REGIONS],
-        channels=[c for c, _ in names.CHANNELS],
+        regions=list(REGIONS),
+        channels=list(CHANNELS),
         drill=drill,
         deck_url=deck_url,
     )
+
+
+def _chosen_period(label: str | None, page: Page) -> tuple[Period, str | None]:
+    """The period asked for; one that cannot be read shows the last quarter with the reason above it."""
+    default = parse_period(_default_period(date.today()))
+    if not label:
+        return default, None
+    try:
+        return parse_period(label), None
+    except ClaimopsError as exc:
+        return default, page.error_text(exc)

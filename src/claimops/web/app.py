@@ -41,6 +41,20 @@ def api_router() -> APIRouter:
     return api
 
 
+def page_router() -> APIRouter:
+    """The workbench: each domain's pages, and logging in (web/login.py)."""
+    from claimops.claims.pages import router as claims
+    from claimops.mining.pages import router as mining
+    from claimops.policies.pages import router as policies
+    from claimops.reporting.pages import router as dashboard
+    from claimops.web.login import router as login
+
+    pages = APIRouter(include_in_schema=False)
+    for router in (login, claims, policies, dashboard, mining):
+        pages.include_router(router)
+    return pages
+
+
 def create_app(
     settings: Settings | None = None,
     engine: Engine | None = None,
@@ -68,9 +82,7 @@ def create_app(
     app.include_router(api_router())
     static = Path(str(resources.files("claimops.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
-    from claimops.web import pages
-
-    pages.install(app)
+    app.include_router(page_router())
     return app
 
 

@@ -130,9 +130,13 @@ async def get_actor(user: CurrentUser, settings: SettingsDep) -> Actor:
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
-async def get_lang(request: Request) -> str:
+def lang_of(request: Request) -> str:
     """Chinese unless English is chosen explicitly (?lang=en or the language switch's cookie)."""
     return normalize_lang(request.query_params.get("lang") or request.cookies.get("claimops_lang"))
+
+
+async def get_lang(request: Request) -> str:
+    return lang_of(request)
 
 
 LangDep = Annotated[str, Depends(get_lang)]

@@ -1,4 +1,5 @@
-"""One mapping from errors to responses: {"error": {"code", "message"[, "details"]}}."""
+"""One mapping from errors to responses: {"error": {"code", "message"[, "details"]}} for the API, the
+error page (or the form again) for pages."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from claimops.db import is_busy
 from claimops.errors import ClaimopsError
+from claimops.web import pagekit
 
 log = logging.getLogger("claimops")
 
@@ -77,11 +80,21 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ClaimopsError)
-    async def _claimops(request: Request, exc: ClaimopsError) -> JSONResponse:
+    async def _claimops(request: Request, exc: ClaimopsError) -> Response:
+        retry_after = getattr(exc, "retry_after", None)
+        if not is_api(request):  # a page: the error page, or the form again (web/pagekit.py)
+            response = await run_in_threadpool(pagekit.error_page, request, exc)
+            if retry_after:
+                response.headers["Retry-After"] = str(retry_after)
+            return response
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
-        if retry_after := getattr(exc, "retry_after", None):
+        if retry_after:
             headers["Retry-After"] = str(retry_after)
         return JSONResponse(
             error_body(exc.code, exc.message, exc.details), status_code=exc.status, headers=headers
