@@ -19,6 +19,7 @@ from claimops.claims.models import Claim, ClaimTiming, Decision
 from claimops.claims.settlement import PolicyTerms, payable
 from claimops.claims.timing import stage_durations
 from claimops.db import Money
+from claimops.claims import columnar
 from claimops.demo import bulk
 from claimops.demo import generator as g
 from claimops.demo.bulk import seed_database
@@ -173,7 +174,7 @@ def _recorded(data: g.DemoData, pg: bool) -> dict[str, object]:
     ids = bulk._Ids(base=dict.fromkeys(bulk.ID_TABLES, 10), users=np.r_[np.arange(1, len(g.STAFF) + 1), 0])
     rec = _Recorder(bulk._Format(pg, *bulk._day_range(data)))
     ev = data.events
-    timings = bulk.stage_timings(ev["claim"], ev["at"], ev["to_status"], len(data.claims["line"]))
+    timings = columnar.stage_timings(ev["claim"], ev["at"], ev["to_status"], len(data.claims["line"]))
     bulk._write_all(rec, data, timings, ids)
     return {t: b"".join(v) if pg else v for t, v in rec.got.items()}  # type: ignore[arg-type]
 
@@ -223,7 +224,7 @@ def test_integer_cent_payable_is_the_settlement_rule(
 ) -> None:
     """The loader checks every decision with this form (and `settle` itself for a sample above
     SETTLE_EACH decisions): it must be `settlement.payable` exactly."""
-    got = bulk.payable_cents(*(np.array([v]) for v in (assessed, deductible, bp, sum_insured, paid)))
+    got = columnar.payable_cents(*(np.array([v]) for v in (assessed, deductible, bp, sum_insured, paid)))
     terms = PolicyTerms(
         END, END, Decimal(sum_insured).scaleb(-2), Decimal(deductible).scaleb(-2),
         Decimal(bp).scaleb(-4), Decimal(paid).scaleb(-2),
