@@ -20,8 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from claimops.claims.bulk import BulkClaim, Step, write_claims
-from claimops.claims.history import Person
+from claimops.claims.bulk import BulkClaim, Person, Step, write_claims
 from claimops.claims.ledger import (
     GENESIS,
     EventContent,

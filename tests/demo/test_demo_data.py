@@ -15,11 +15,11 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from claimops.claims import columnar, history
 from claimops.claims.models import Claim, ClaimTiming, Decision
 from claimops.claims.settlement import PolicyTerms, payable
 from claimops.claims.timing import stage_durations
 from claimops.db import Money
-from claimops.claims import columnar
 from claimops.demo import bulk
 from claimops.demo import generator as g
 from claimops.demo.bulk import seed_database
@@ -236,8 +236,8 @@ def test_integer_cent_payable_is_the_settlement_rule(
 @pytest.mark.parametrize("sampled", [False, True], ids=["each-decision", "sampled"])
 def test_check_refuses_a_wrong_amount_or_reason(sampled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     if sampled:  # the 1M path: integer cents for all, settle for the special ones and a sample
-        monkeypatch.setattr(bulk, "SETTLE_EACH", 0)
-        monkeypatch.setattr(bulk, "SETTLE_SAMPLE", 10)
+        monkeypatch.setattr(history, "SETTLE_EACH", 0)
+        monkeypatch.setattr(history, "SETTLE_SAMPLE", 10)
     data = generate(1500, 4, END)
     bulk.check(data)
     dec = data.decisions

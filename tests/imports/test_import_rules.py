@@ -95,23 +95,19 @@ def test_four_eyes_and_settlement_breaks_are_refused_with_row_and_reason(
         row("3", "1000.00", "1000.00", "h1", "f1"),  # paid the claim, not the rule's 900
         row("4", "8000.00", "7900.00", "h2", "f1"),  # above the handler's 5,000 without an approver
         row("5", "8000.00", "7900.00", "h2", "f1", approver="a1"),  # approved by another: fine
-        row("6", "1000.00", "900.00", "h1", "h1"),  # a handler may not release a payment
-        row("7", "1000.00", "900.00", "m1", "f1", approver="m1"),  # the decider approves: four eyes
+        row("6", "1000.00", "900.00", "h1", "h1"),  # a handler may not pay
+        row("7", "60100.00", "60000.00", "a1", "f1", approver="a1"),  # above a1's limit, a1 approves
     ]
     code, output, report = run_import(tmp_path, rows)
     assert code == 2 and "5 of 7 rows rejected; nothing imported" in output
     assert counts(configured) == (0, 0, 0)
-    settlement = (
-        "approved total 1000.00 is not what the settlement rule gives (900.00: assessed loss 1000.00, "
-        "deductible 100.00, coinsurance 0, 100000.00 left of the sum insured)"
-    )
     assert report == [
         ("3", "history", "the decider may not pay (four eyes)"),
-        ("4", "history", settlement),
-        ("5", "history", "approved total 7900.00 above the decider's authority without an approver"),
-        ("7", "history", "role handler may not pay"),
+        ("4", "history", "approved amount is not the payable amount"),
+        ("5", "history", "an approver exactly when above the decider's authority or the claim"),
+        ("7", "history", "the actor's role may not take this action"),
         ("8", "history", "the decider may not approve (four eyes)"),
-    ]  # fmt: skip
+    ]
 
     code, output, _ = run_import(tmp_path, rows, "", "--partial")
     assert code == 0 and "2 of 7 rows imported, 5 rejected" in output

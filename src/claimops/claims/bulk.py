@@ -1,4 +1,4 @@
-"""Bulk path for claims with whole histories (historic imports, demo data).
+"""Bulk path for claims with whole histories (historic imports).
 
 Every history is first held to the rules the services enforce (claims/history.py: the state machine,
 roles, settlement, authority, four eyes, payment within what the decision leaves payable; the
@@ -17,21 +17,22 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from claimops.claims.history import (
-    BadHistory,
+from claimops.claims.bulk_claims import (
     BulkClaim,
     BulkDecision,
     BulkPayment,
     Move,
     Person,
-    SettlementCheck,
     Step,
-    check,
+    problems,
 )
+from claimops.claims.bulk_claims import (
+    moves as moves_of,
+)
+from claimops.claims.history import SettlementCheck
 from claimops.claims.ledger import GENESIS, EventContent
 from claimops.claims.models import Claim, ClaimEvent, ClaimTiming, Decision
 from claimops.claims.timing import stage_durations
-from claimops.errors import ValidationFailed
 from claimops.payments.models import Payment
 
 
@@ -39,19 +40,6 @@ from claimops.payments.models import Payment
 class _Ev:
     at: datetime
     to_status: str
-
-
-def check_all(
-    claims: list[BulkClaim], *, people: Mapping[int | None, Person], settlement: SettlementCheck
-) -> list[tuple[BulkClaim, list[Move]]]:
-    """Each claim with its moves, or ValidationFailed naming the first claim that breaks a rule."""
-    out = []
-    for c in claims:
-        try:
-            out.append((c, check(c, people=people, settlement=settlement)))
-        except BadHistory as exc:
-            raise ValidationFailed(f"{c.claim_number}: {exc.reason}", code="BAD_HISTORY") from None
-    return out
 
 
 def _history(c: BulkClaim, moves: list[Move]) -> list[dict[str, Any]]:
@@ -92,7 +80,8 @@ def write_claims(
 ) -> dict[str, int]:
     """Check every claim's history (claims/history.py), then insert claims with events, timings,
     decisions and payments; returns claim_number -> id."""
-    checked = check_all(claims, people=people, settlement=settlement)
+    problems(claims, people=people, settlement=settlement, collect=False)
+    checked = [(c, moves_of(c)) for c in claims]
     histories = {c.claim_number: _history(c, moves) for c, moves in checked}
     rows = [
         {
@@ -197,4 +186,4 @@ def write_claims(
     return ids
 
 
-__all__ = ["BulkClaim", "BulkDecision", "BulkPayment", "Step", "check_all", "write_claims"]
+__all__ = ["BulkClaim", "BulkDecision", "BulkPayment", "Person", "SettlementCheck", "Step", "write_claims"]

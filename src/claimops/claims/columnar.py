@@ -5,22 +5,36 @@ hypothesis). Codes index `STATUSES` and `ACTIONS`; times are epoch seconds; mone
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from claimops.claims.lifecycle import Action, Status, transition
+from claimops.claims.lifecycle import Action, Outcome, Status, transition
 from claimops.claims.timing import COMPLETION, STAGE_STATES
 from claimops.errors import IllegalTransition
 
 Arr = npt.NDArray[Any]
 Cols = dict[str, Arr]
+DAY = 86_400
+SHANGHAI_OFFSET = 8 * 3_600  # Asia/Shanghai has kept UTC+8, without DST, since 1991
+EPOCH = date(1970, 1, 1)
 STATUSES: tuple[Status, ...] = tuple(Status)
 ACTIONS: tuple[Action, ...] = tuple(Action)
 ST = {s: i for i, s in enumerate(STATUSES)}
 AC = {a: i for i, a in enumerate(ACTIONS)}
+OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
+OC = {o: i for i, o in enumerate(OUTCOMES)}
+
+
+def day_number(d: date) -> int:
+    return (d - EPOCH).days
+
+
+def to_date(days: int) -> date:
+    return EPOCH + timedelta(days=int(days))
 
 
 @cache

@@ -1,14 +1,9 @@
 """Loading the generated demo data: check every rule first, then write columns fast.
 
 Before anything is written, `check()` holds the generated data to the rules the API enforces, for
-every row: each event sequence against `lifecycle.transition` (tabulated as legal (action, from, to)
-triples), who may take each action (`roles.can`), each decision against the settlement rule with the
-policy's paid-to-date at the moment of the decision (`settlement.settle` itself for up to
-SETTLE_EACH decisions, above that its integer-cent form for all and `settle` for every limited,
-adjusted or denied decision and a sample of the rest), authority limits and four eyes, one payment
-per decision of exactly the approved amount, and never more paid on a policy than its sum insured.
-Stage timings are the definition of `claims/timing.py`, vectorised (`stage_timings`; a test compares
-it with `stage_durations`).
+every row, with the checker every bulk path uses (claims/history.py): the state machine, roles,
+the settlement rule, authority and four eyes, payments, documents. Stage timings are the definition
+of `claims/timing.py` over arrays (claims/columnar.py, property-tested against `stage_durations`).
 
 Writing happens in one transaction, in chunks of claims so memory stays flat, with ids assigned
 here. SQLite: executemany of plain tuples, inside the BEGIN IMMEDIATE of `make_engine`, with bulk
@@ -44,12 +39,11 @@ import numpy as np
 from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from claimops.claims import ledger
+from claimops.claims import history, ledger
 from claimops.claims.approval import ABOVE_CLAIMED, AUTHORITY
-from claimops.claims.columnar import AC, ST, legal_moves, payable_cents, stage_timings
-from claimops.claims.lifecycle import Action, Status
+from claimops.claims.columnar import AC, stage_timings
+from claimops.claims.lifecycle import Action
 from claimops.claims.models import Claim
-from claimops.claims.settlement import PolicyTerms, settle
 from claimops.clock import utcnow
 from claimops.config import get_settings
 from claimops.db import allow_long_statements
@@ -61,7 +55,7 @@ from claimops.errors import ValidationFailed
 from claimops.payments import guards as guard
 from claimops.users.models import User
 from claimops.users.passwords import password_problem
-from claimops.users.roles import can
+from claimops.users.roles import Role
 from claimops.users.security import hash_password
 
 Arr = g.Arr
@@ -69,8 +63,6 @@ Cols = g.Cols
 CHUNK = 25_000  # claims per write batch: two in memory at once on SQLite (one built ahead)
 COPY_ROWS = 100_000  # rows per block of COPY text built at once
 SQLITE_ROWS = 32  # rows per INSERT statement on SQLite (32 x 22 columns: far below its 32,766 variables)
-SETTLE_EACH = 300_000  # up to this many decisions, every one goes through settlement.settle
-SETTLE_SAMPLE = 50_000  # above it: the plain approvals sampled for settle (all others go through it)
 TABLES = (
     "customers",
     "policies",
@@ -198,295 +190,25 @@ class _Clock:
 
 
 @cache
-def permitted() -> Arr:
-    """[action, staff index] -> may that person take it (`roles.can`). The last column is the
-    system: it reports online claims and decides and releases straight-through ones. RELEASE is
-    internal (done as the decider, checked with the decision)."""
-    table = np.zeros((len(g.ACTIONS), len(g.STAFF) + 1), dtype=bool)
-    for a in g.ACTIONS:
-        permission = "payment.release" if a is Action.PAY else f"claim.{a.value}"
-        for i, s in enumerate(g.STAFF):
-            table[AC[a], i] = a is Action.RELEASE or can(s.role, permission)
-        table[AC[a], -1] = a in (Action.REPORT, Action.DECIDE, Action.RELEASE)
-    return table
-
-
-def _fail(data: g.DemoData, bad: Arr, claim_of: Arr, what: str) -> None:
-    """ValidationFailed naming the first claim where `bad` holds."""
-    if bad.any():
-        i = int(np.argmax(bad))
-        number = data.claims["claim_number"][int(claim_of[i])]
-        raise ValidationFailed(f"{number}: {what} ({int(bad.sum())} case(s))", code="BAD_HISTORY")
-
-
-def _same(data: g.DemoData, got: Arr, want: Arr, claim_of: Arr, what: str) -> None:
-    if len(got) != len(want):
-        raise ValidationFailed(f"{what}: {len(got)} rows against {len(want)}", code="BAD_HISTORY")
-    _fail(data, got != want, claim_of, what)
+def people() -> history.People:
+    """The demo staff (`g.STAFF`, by index), then the system, which decides STP claims up to its limit."""
+    return history.people([Role(s.role) for s in g.STAFF], [s.authority for s in g.STAFF], g.STP_LIMIT)
 
 
 def check(data: g.DemoData) -> None:
-    """Every rule, over all generated rows; ValidationFailed naming the first claim that breaks one."""
-    in_force = _check_histories(data)
-    _check_decisions(data, in_force)
-    _check_payments(data, in_force)
-    _check_claims(data)
-    _check_documents(data)
-
-
-def _check_histories(data: g.DemoData) -> Arr:
-    """The state machine, roles, times; returns the decision in force at each event (-1: none)."""
-    c, ev, dec = data.claims, data.events, data.decisions
-    n = len(c["line"])
-    claim = ev["claim"]
-    action, frm, to, at = ev["action"], ev["from_status"], ev["to_status"], ev["at"]
-    m = len(claim)
-    first = np.r_[True, claim[1:] != claim[:-1]] if m else np.zeros(0, dtype=bool)
-    if m == 0 or np.any(claim[1:] < claim[:-1]) or not np.array_equal(claim[first], np.arange(n)):
-        raise ValidationFailed("every claim needs its events, grouped by claim", code="BAD_HISTORY")
-    last = np.r_[claim[1:] != claim[:-1], True]
-    claims = np.arange(n)
-    starts = ~first | (action == AC[Action.REPORT]) & (frm == -1) & (to == ST[Status.REPORTED])
-    _fail(data, ~starts, claim, "a history begins with the report")
-    seq_start = np.repeat(np.flatnonzero(first), np.diff(np.r_[np.flatnonzero(first), m]))
-    _fail(data, ev["seq"] != np.arange(m) - seq_start + 1, claim, "event numbers run 1..n")
-    later = ~first
-    _fail(data, later & (frm != np.r_[np.int8(-1), to[:-1]]), claim, "an event starts where the last ended")
-    legal = legal_moves()[action[later], frm[later]] == to[later]
-    _fail(data, ~legal, claim[later], "illegal transition")
-    _fail(data, later & (at < np.r_[at[:1], at[:-1]]), claim, "an event goes back in time")
-    _fail(data, ~permitted()[action, ev["actor"]], claim, "the actor's role may not take this action")
-    _same(data, c["status"], to[last], claims, "status is where the history ends")
-    _same(data, c["reported_at"], at[first], claims, "reported_at is the report event's time")
-    _same(data, c["updated_at"], at[last], claims, "updated_at is the last event's time")
-    reopens = np.bincount(claim, weights=action == AC[Action.REOPEN], minlength=n).astype(np.int64)
-    _same(data, c["reopen_count"].astype(np.int64), reopens, claims, "reopen count")
-    is_dec = action == AC[Action.DECIDE]
-    nd = len(dec["claim"])
-    _same(data, ev["ref"][is_dec], np.arange(nd), claim[is_dec], "every decision has its decide event")
-    if nd == 0:
-        return np.full(m, -1, dtype=np.int64)
-    force = np.maximum.accumulate(np.where(is_dec, ev["ref"], -1).astype(np.int64))
-    return np.where((force >= 0) & (dec["claim"][np.maximum(force, 0)] == claim), force, -1)
-
-
-def _check_decisions(data: g.DemoData, in_force: Arr) -> None:
-    c, ev, dec = data.claims, data.events, data.decisions
-    claim, action, actor, at = ev["claim"], ev["action"], ev["actor"], ev["at"]
-    is_dec = action == AC[Action.DECIDE]
-    _same(data, dec["claim"], claim[is_dec], claim[is_dec], "a decision belongs to its claim")
-    _same(data, dec["decided_at"], at[is_dec], claim[is_dec], "decided_at is the decide event's time")
-    _same(data, dec["decided_by"], actor[is_dec], claim[is_dec], "decided_by is who decided")
-    if len(dec["claim"]) == 0:
-        return
-    pays = dec["outcome"] != g.DENIED
-    above = pays & (dec["assessed"] > c["claimed"][dec["claim"]])
-    payable = dec["payable"] > 0
-    need = payable & ((dec["approved"] > g.AUTHORITY[dec["decided_by"]]) | above)
-    _same(data, dec["requires_approval"], need, dec["claim"], "approval above the limit or the claim")
-    _fail(data, above & (dec["note"] == g.N_NONE), dec["claim"], "an assessed loss above the claim says why")
-    nxt = np.flatnonzero((ev["from_status"] == ST[Status.DECIDED]) & (in_force >= 0))
-    d, a, who, when, cl = in_force[nxt], action[nxt], actor[nxt], at[nxt], claim[nxt]
-    close, release, approve = a == AC[Action.CLOSE], a == AC[Action.RELEASE], a == AC[Action.APPROVE]
-    _fail(data, close & payable[d], cl, "a claim with something payable is closed only after payment")
-    _fail(data, release & (~payable[d] | need[d]), cl, "released without the authority")
-    _fail(data, release & ((who != dec["decided_by"][d]) | (when != dec["decided_at"][d])), cl,
-          "a release is the decider's, at the decision")  # fmt: skip
-    _fail(data, approve & ~need[d], cl, "approved though within the decider's authority")
-    _fail(data, approve & (who == dec["decided_by"][d]), cl, "the decider may not approve (four eyes)")
-    _fail(data, approve & (dec["approved"][d] > g.AUTHORITY[who]), cl, "approved above the approver's limit")
-    _fail(data, approve & ((dec["approved_by"][d] != who) | (dec["approved_at"][d] != when)), cl,
-          "approved_by and approved_at are the approve event's")  # fmt: skip
-    n_approve = np.array([int((action == AC[Action.APPROVE]).sum())])
-    n_approved = np.array([int((dec["approved_by"] >= 0).sum())])
-    _same(data, n_approve, n_approved, dec["claim"][:1], "every approval has its approve event")
-    retired = np.zeros(len(dec["claim"]), dtype=bool)
-    retired[in_force[(action == AC[Action.REOPEN]) & (in_force >= 0)]] = True
-    latest = np.r_[dec["claim"][1:] != dec["claim"][:-1], True]
-    _same(data, dec["current"], latest & ~retired, dec["claim"], "only the latest decision is current")
-    system = dec["decided_by"] == g.SYSTEM
-    _fail(data, system & ~c["straight_through"][dec["claim"]], dec["claim"], "the system decides only STP")
-    _check_settlement(data)
-
-
-def _check_payments(data: g.DemoData, in_force: Arr) -> None:
-    c, ev, dec, pay = data.claims, data.events, data.decisions, data.payments
-    claim, action = ev["claim"], ev["action"]
-    is_pay = action == AC[Action.PAY]
-    n = len(c["line"])
-    _same(
-        data,
-        ev["ref"][is_pay],
-        np.arange(len(pay["claim"])),
-        claim[is_pay],
-        "every payment has its pay event",
+    """Every rule (claims/history.py), over all generated rows; ValidationFailed naming the first
+    claim that breaks one."""
+    dec = data.decisions
+    histories = history.Histories(
+        claims=data.claims,
+        events=data.events,
+        decisions={**dec, "noted": dec["note"] != g.N_NONE},
+        payments=data.payments,
+        policies=data.policies,
+        documents=data.documents,
+        doc_types=g.DOC_TYPES,
     )
-    _same(data, pay["claim"], claim[is_pay], claim[is_pay], "a payment belongs to its claim")
-    _same(data, pay["paid_at"], ev["at"][is_pay], claim[is_pay], "paid_at is the pay event's time")
-    _same(data, pay["released_by"], ev["actor"][is_pay], claim[is_pay], "released_by is who paid")
-    _same(data, pay["decision"], in_force[is_pay], claim[is_pay], "a payment is for the decision in force")
-    d = pay["decision"]
-    _fail(data, np.bincount(d, minlength=len(dec["claim"]))[d] > 1, pay["claim"], "one payment per decision")
-    _fail(data, dec["outcome"][d] == g.DENIED, pay["claim"], "a denial is not paid")
-    _fail(data, pay["amount"] != dec["payable"][d], pay["claim"], "the payment is the decision's payable")
-    _fail(data, pay["amount"] <= 0, pay["claim"], "a payment is positive")
-    _fail(
-        data, pay["released_by"] == dec["decided_by"][d], pay["claim"], "the decider may not pay (four eyes)"
-    )
-    approver_pays = pay["released_by"] == dec["approved_by"][d]
-    _fail(data, approver_pays, pay["claim"], "the approver may not pay (four eyes)")
-    paid = np.bincount(pay["claim"], weights=pay["amount"], minlength=n).astype(np.int64)
-    _same(data, c["paid"], paid, np.arange(n), "paid_amount is the sum of the payments")
-    pol = c["policy"].astype(np.int64)
-    per_policy = np.bincount(pol[pay["claim"]], weights=pay["amount"], minlength=len(data.policies["line"]))
-    over = per_policy > data.policies["sum_insured"]
-    _fail(data, over[pol], np.arange(n), "paid more than the policy's sum insured")
-
-
-def _check_claims(data: g.DemoData) -> None:
-    c, dec, docs = data.claims, data.decisions, data.documents
-    n = len(c["line"])
-    claims = np.arange(n)
-    current = np.full(n, -1, dtype=np.int64)
-    current[dec["claim"][dec["current"]]] = np.flatnonzero(dec["current"])
-
-    def of_current(column: Arr) -> Arr:
-        padded = np.r_[column.astype(np.int64), -1]  # index -1: no current decision
-        return np.asarray(padded[current])
-
-    outcome, approved, assessed = (of_current(dec[k]) for k in ("outcome", "approved", "assessed"))
-    _same(
-        data,
-        c["outcome"].astype(np.int64),
-        outcome.astype(np.int64),
-        claims,
-        "outcome of the current decision",
-    )
-    _same(data, c["approved"], approved, claims, "approved amount of the current decision")
-    _same(data, c["assessed"], assessed, claims, "assessed loss of the current decision")
-    local_report_day = (c["reported_at"] + g.SHANGHAI_OFFSET) // g.DAY
-    _fail(data, c["incident_date"] > local_report_day, claims, "the incident is after the report")
-    _fail(data, c["claimed"] <= 0, claims, "a claimed amount is positive")
-    early = docs["uploaded_at"] < c["reported_at"][docs["claim"]]
-    _fail(data, early, docs["claim"], "a document arrives after the report")
-
-
-def _check_documents(data: g.DemoData) -> None:
-    """A decision that approves an amount has the line's required documents (no override needed)."""
-    c, dec, docs = data.claims, data.decisions, data.documents
-    required = np.zeros((len(g.LINES), len(g.DOC_TYPES)), dtype=bool)
-    for line, types in enumerate(g.REQUIRED):
-        required[line, [g.DOC_TYPES.index(t) for t in types]] = True
-    wanted = required[c["line"][docs["claim"]], docs["doc_type"]]
-    claim, at = docs["claim"][wanted].astype(np.int64), docs["uploaded_at"][wanted]
-    key = np.sort((claim << 34) | at)  # uploads of required documents, by claim and time
-    d_claim = dec["claim"].astype(np.int64)
-    have = np.searchsorted(key, (d_claim << 34) | dec["decided_at"], side="right") - np.searchsorted(
-        key, d_claim << 34, side="left"
-    )
-    need = required.sum(axis=1)[c["line"][d_claim]]
-    approves = dec["outcome"] != g.DENIED
-    _fail(data, approves & (have < need), dec["claim"], "approved without the required documents")
-
-
-def paid_before(data: g.DemoData, *, own: bool = False) -> Arr:
-    """Per decision: what its policy had paid before the decision, or with `own` what its claim had."""
-    c, dec, pay = data.claims, data.decisions, data.payments
-    group = np.arange(len(c["line"]), dtype=np.int64) if own else c["policy"].astype(np.int64)
-    pay_key = (group[pay["claim"]] << 32) | pay["paid_at"]
-    order = np.argsort(pay_key, kind="stable")
-    pay_key = pay_key[order]
-    cum = np.r_[0, np.cumsum(pay["amount"][order])]
-    dec_group = group[dec["claim"]]
-    upto = np.searchsorted(pay_key, (dec_group << 32) | dec["decided_at"], side="left")
-    base = np.searchsorted(pay_key, dec_group << 32, side="left")
-    return np.asarray((cum[upto] - cum[base]).astype(np.int64))
-
-
-def _check_settlement(data: g.DemoData) -> None:
-    """Each decision's outcome, approved amount and reasons are what the settlement rule gives for
-    its assessed loss, the policy's terms and what the policy had paid on other claims before it; its
-    paid_before, payable and recovery set the total against what its own claim had been paid."""
-    dec, c, p = data.decisions, data.claims, data.policies
-    nd = len(dec["claim"])
-    own = paid_before(data, own=True)
-    before = paid_before(data) - own
-    pol = c["policy"][dec["claim"]]
-    inc = c["incident_date"][dec["claim"]]
-    in_force = (p["effective_from"][pol] <= inc) & (inc <= p["effective_to"][pol])
-    payable, gross = payable_cents(
-        dec["assessed"], p["deductible"][pol], p["coinsurance_bp"][pol], p["sum_insured"][pol], before
-    )
-    pays = dec["outcome"] != g.DENIED
-    _fail(data, pays & ~in_force, dec["claim"], "paid outside the policy period")
-    _fail(
-        data, pays & (dec["approved"] != payable), dec["claim"], "approved amount is not the payable amount"
-    )
-    _fail(data, ~pays & (dec["approved"] != 0), dec["claim"], "a denial approves nothing")
-    _fail(data, pays & (payable < gross) & (dec["outcome"] != g.PARTIAL), dec["claim"], "limited is partial")
-    if nd <= SETTLE_EACH:
-        rows = np.arange(nd)
-    else:  # every decision where limits, adjustments or reasons play a part, and a sample of the rest
-        special = (before > 0) | (dec["reasons"] >= 0).any(axis=1) | (dec["outcome"] != g.APPROVED)
-        plain = np.flatnonzero(~special)
-        sample = np.random.default_rng(0).choice(plain, size=min(len(plain), SETTLE_SAMPLE), replace=False)
-        rows = np.sort(np.r_[np.flatnonzero(special), sample])
-    for lo in range(0, len(rows), 100_000):  # in slices: Python values for a million rows are large
-        _settle(data, rows[lo : lo + 100_000], before)
-    _same(data, dec["paid_before"], own, dec["claim"], "paid_before is what the claim had been paid")
-    _same(data, dec["payable"], np.maximum(dec["approved"] - own, 0), dec["claim"], "payable")
-    _same(data, dec["recovery"], np.maximum(own - dec["approved"], 0), dec["claim"], "recovery")
-
-
-def _settle(data: g.DemoData, rows: Arr, before: Arr) -> None:
-    """The decisions at `rows` through `settlement.settle`: same outcome, amount and reasons."""
-    c, dec, p = data.claims, data.decisions, data.policies
-    claim = dec["claim"][rows]
-    pol = c["policy"][claim]
-    dates: dict[int, date] = {}
-    rates = {int(b): Decimal(int(b)).scaleb(-4) for b in np.unique(p["coinsurance_bp"])}
-
-    def day(d: int) -> date:
-        got = dates.get(d)
-        if got is None:
-            got = dates[d] = g.to_date(d)
-        return got
-
-    def money(cents: int) -> Decimal:
-        return Decimal(cents).scaleb(-2)
-
-    columns = zip(
-        p["effective_from"][pol].tolist(),
-        p["effective_to"][pol].tolist(),
-        p["sum_insured"][pol].tolist(),
-        p["deductible"][pol].tolist(),
-        p["coinsurance_bp"][pol].tolist(),
-        before[rows].tolist(),
-        c["incident_date"][claim].tolist(),
-        dec["outcome"][rows].tolist(),
-        dec["assessed"][rows].tolist(),
-        dec["approved"][rows].tolist(),
-        dec["reasons"][rows].tolist(),
-        claim.tolist(),
-        strict=True,
-    )
-    for eff_from, eff_to, si, ded, bp, paid, incident, outcome, assessed, approved, codes, cl in columns:
-        stored = [g.REASONS[k] for k in codes if k >= 0]
-        terms = PolicyTerms(day(eff_from), day(eff_to), money(si), money(ded), rates[bp], money(paid))
-        want = g.OUTCOMES[outcome]
-        got = settle(
-            outcome=want,
-            assessed_loss=money(assessed),
-            incident_date=day(incident),
-            terms=terms,
-            reason_codes=stored,
-        )
-        if got.outcome is not want or got.approved_amount != money(approved) or got.reason_codes != stored:
-            raise ValidationFailed(
-                f"{c['claim_number'][cl]}: decision {want.value} {money(approved)} {stored} is not what the "
-                f"settlement rule gives ({got.outcome.value} {got.approved_amount} {got.reason_codes})",
-                code="BAD_SETTLEMENT",
-            )
+    history.check(histories, people())
 
 
 # --- writing --------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,19 +20,11 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from claimops.claims.bulk import write_claims
-from claimops.claims.history import (
-    BadHistory,
-    BulkClaim,
-    BulkDecision,
-    BulkPayment,
-    Person,
-    Step,
-    check,
-    policy_paid_before,
-)
+from claimops.claims.bulk_claims import BulkClaim, BulkDecision, BulkPayment, Person, Step, problems
+from claimops.claims.history import SettlementCheck
 from claimops.claims.lifecycle import Action, Outcome
 from claimops.claims.models import Claim
-from claimops.claims.settlement import PolicyTerms
+from claimops.claims.settlement import PolicyTerms, payable
 from claimops.customers.models import Customer
 from claimops.errors import ValidationFailed
 from claimops.imports.mapping import Mapping
@@ -147,9 +139,8 @@ def import_claims(
                 code="IMPORT_REJECTED",
                 details={"error_report": str(report)},
             )
-    terms = _terms(session, parsed)
     for start in range(0, len(parsed), BATCH):
-        _write(session, actor, parsed[start : start + BATCH], mapping, people, terms)
+        _write(session, actor, parsed[start : start + BATCH], mapping, people)
     return ImportResult(len(rows), len(parsed), len({e.row for e in errors}), errors, report)
 
 
@@ -212,8 +203,8 @@ def _implied_policy(c: HistoricClaim) -> dict[str, Any]:
 
 
 def _terms(session: Session, claims: list[HistoricClaim]) -> dict[str, PolicyTerms]:
-    """claim_number -> its policy's terms when decided: those claimops holds, or those its row implies
-    (the first row of a policy number), paid to date counting the policy's payments on other claims."""
+    """policy_number -> its terms: those claimops holds, with what it has paid on them, or those the
+    first row of the policy number implies (the checker adds what the file pays before each decision)."""
     numbers = sorted({c.policy_number for c in claims})
     in_file = Policy.policy_number.in_(numbers)
     held = {p.policy_number: p for p in session.scalars(select(Policy).where(in_file))}
@@ -227,50 +218,38 @@ def _terms(session: Session, claims: list[HistoricClaim]) -> dict[str, PolicyTer
             .group_by(Policy.policy_number)
         )
     }
-    base: dict[str, PolicyTerms] = {}
+    terms: dict[str, PolicyTerms] = {}
+    keys = ("effective_from", "effective_to", "sum_insured", "deductible", "coinsurance_rate")
     for c in claims:
-        if c.policy_number in base:
+        if c.policy_number in terms:
             continue
         if (p := held.get(c.policy_number)) is not None:
-            base[c.policy_number] = PolicyTerms(
-                p.effective_from, p.effective_to, p.sum_insured, p.deductible, p.coinsurance_rate
+            terms[c.policy_number] = PolicyTerms(
+                p.effective_from,
+                p.effective_to,
+                p.sum_insured,
+                p.deductible,
+                p.coinsurance_rate,
+                paid_held.get(c.policy_number, ZERO),
             )
         else:
             v = _implied_policy(c)
-            keys = ("effective_from", "effective_to", "sum_insured", "deductible", "coinsurance_rate")
-            base[c.policy_number] = PolicyTerms(*(v[k] for k in keys))
-    index = {n: i for i, n in enumerate(numbers)}
-    decided = [_at(c, Action.DECIDE) for c in claims]
-    payments = [(c.paid_amount, paid) if (paid := _at(c, Action.PAY)) else None for c in claims]
-    before = policy_paid_before([index[c.policy_number] for c in claims], decided, payments)
-    return {
-        c.claim_number: replace(
-            base[c.policy_number], paid_to_date=paid_held.get(c.policy_number, ZERO) + paid
-        )
-        for c, paid in zip(claims, before, strict=True)
-    }
-
-
-def _at(c: HistoricClaim, action: Action) -> datetime | None:
-    return next((s.at for s in c.steps if s.action is action), None)
+            terms[c.policy_number] = PolicyTerms(*(v[k] for k in keys))
+    return terms
 
 
 def _check_histories(
     session: Session, actor: Actor, claims: list[HistoricClaim], people: _People, mapping: Mapping
 ) -> list[RowError]:
-    """Every rebuilt history held to claimops's rules (claims/history.py), as the demo data is."""
+    """Every rebuilt history held to claimops's rules by the checker the demo data goes through
+    (claims/history.py); a row that breaks one is rejected with the first rule it breaks."""
     terms = _terms(session, claims)
-    errors = []
-    for c in claims:
-        try:
-            check(
-                _bulk(c, 0, 0, actor, mapping, people, terms[c.claim_number]),
-                people=people.persons,
-                settlement=mapping.settlement,
-            )
-        except BadHistory as exc:
-            errors.append(RowError(c.row, "history", exc.reason))
-    return errors
+    index = {n: i for i, n in enumerate(terms)}  # stands in for the policy id until it is written
+    bulk = [
+        _bulk(c, index[c.policy_number], 0, actor, mapping, people, terms[c.policy_number]) for c in claims
+    ]
+    found = problems(bulk, people=people.persons, settlement=mapping.settlement)
+    return [RowError(claims[i].row, "history", why) for i, why in sorted(found.items())]
 
 
 def _policies(session: Session, claims: list[HistoricClaim]) -> dict[str, tuple[int, int]]:
@@ -323,6 +302,7 @@ def _bulk(
     """The claim as the bulk path takes it; steps are the importer's but for the people the row names."""
     by = {
         Action.DECIDE: c.decided_by,
+        Action.RELEASE: c.decided_by,  # a release is the decision's own move
         Action.APPROVE: c.approved_by,
         Action.PAY: c.paid_by,
     }
@@ -336,11 +316,18 @@ def _bulk(
     paid = next((s for s in c.steps if s.action is Action.PAY), None)
     decision = None
     if decide is not None and c.outcome is not None:
+        outcome, reasons = c.outcome, [mapping.denial_reason] if c.outcome is Outcome.DENIED else []
+        if mapping.settlement is SettlementCheck.RULE and outcome is not Outcome.DENIED:
+            # as claimops decides: approved, or partial where the sum insured limits the amount
+            amount, gross = payable(c.claimed_amount, terms)
+            outcome, reasons = (
+                (Outcome.PARTIAL, ["LIMIT_REACHED"]) if amount < gross else (Outcome.APPROVED, [])
+            )
         decision = BulkDecision(
-            outcome=c.outcome.value,
+            outcome=outcome.value,
             assessed_loss=c.claimed_amount,
             approved_amount=c.paid_amount,
-            reason_codes=[mapping.denial_reason] if c.outcome is Outcome.DENIED else [],
+            reason_codes=reasons,
             decided_by=people.id_of(c.decided_by, actor.id),
             decided_at=decide.at,
             payment_method="other" if c.paid_amount else None,
@@ -384,11 +371,11 @@ def _write(
     claims: list[HistoricClaim],
     mapping: Mapping,
     people: _People,
-    terms: dict[str, PolicyTerms],
 ) -> None:
+    terms = _terms(session, claims)
     policies = _policies(session, claims)
     bulk = [
-        _bulk(c, *policies[c.policy_number], actor, mapping, people, terms[c.claim_number]) for c in claims
+        _bulk(c, *policies[c.policy_number], actor, mapping, people, terms[c.policy_number]) for c in claims
     ]
     write_claims(session, bulk, people=people.persons, settlement=mapping.settlement)
     session.flush()
