@@ -137,13 +137,16 @@ def problems(
 
 
 def _shape(c: BulkClaim, people: Mapping[int | None, Person]) -> str | None:
-    """What the columns cannot express: one decision with its decide step, one payment with its pay
-    step, people claimops knows, terms for a decision."""
+    """What the columns cannot express: one decision with its decide step, one approval with its
+    approve step, one payment with its pay step, people claimops knows, terms for a decision."""
     actions = [s.action for s in c.steps]
     if actions.count(Action.DECIDE) != (c.decision is not None):
         return "a decision needs its decide step, and a decide step its decision"
     if actions.count(Action.PAY) != (c.payment is not None):
         return "a payment needs its pay step, and a pay step its payment"
+    approver = c.decision is not None and c.decision.approved_by is not None
+    if actions.count(Action.APPROVE) != approver:  # the checker counts approvals over all claims
+        return "an approval needs its approve step, and an approve step its approver"
     if c.decision is not None and c.terms is None:
         return "a decision needs the policy's terms"
     if c.decision is not None and (unknown := set(c.decision.reason_codes) - set(REASON_CODES)):
