@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from claimops import bulkload
 from claimops.demo import bulk
 from claimops.demo.generator import DemoData, generate
 
@@ -30,7 +31,7 @@ def build_events(data: DemoData, chain: bool) -> float:
     if not chain:
         bulk._chain = lambda d, i, s, texts, h: ["0" * 64] * (s.stop - s.start)  # type: ignore[assignment]
     try:
-        fmt = bulk._Format(False, *bulk._day_range(data))
+        fmt = bulkload.Format(False, *bulk._day_range(data))
         t0 = time.perf_counter()
         for cols in bulk._events(data, ids, heads):
             dict(cols)["hash"]  # built with the chunk

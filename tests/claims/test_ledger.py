@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from claimops.claims.bulk import BulkClaim, Step, write_claims
+from claimops.claims.bulk import BulkClaim, Person, Step, write_claims
 from claimops.claims.ledger import (
     GENESIS,
     EventContent,
@@ -36,6 +36,7 @@ from claimops.claims.models import Claim, ClaimEvent
 from claimops.cli import app
 from claimops.config import Settings, get_settings
 from claimops.migrate import downgrade, upgrade
+from claimops.users.roles import Role
 from factories import (
     Walk,
     allow_ledger_writes,
@@ -255,7 +256,7 @@ def test_the_historic_import_chains_its_events(session: Session) -> None:
             Step(Action.WITHDRAW, t + timedelta(days=2), actor="handler", data={"by": "客户"}),
         ],
     )
-    write_claims(session, [claim])
+    write_claims(session, [claim], people={None: Person(Role.HANDLER, None)})
     events = _events(session, claim.claim_number)
     row = session.scalars(select(Claim).where(Claim.claim_number == claim.claim_number)).one()
     assert len(events) == 3 and all(len(e.hash) == 64 for e in events)

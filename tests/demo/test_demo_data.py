@@ -15,6 +15,8 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from claimops import bulkload
+from claimops.claims import columnar, history
 from claimops.claims.models import Claim, ClaimTiming, Decision
 from claimops.claims.settlement import PolicyTerms, payable
 from claimops.claims.timing import stage_durations
@@ -70,7 +72,7 @@ def test_mix_fraud_and_seasonality_are_realistic() -> None:
 
 def test_seeded_database_follows_the_rules(empty_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "CHUNK", 300)  # several chunks, and COPY blocks, per table
-    monkeypatch.setattr(bulk, "COPY_ROWS", 1000)
+    monkeypatch.setattr(bulkload, "COPY_ROWS", 1000)
     report = seed_database(empty_engine, claims=800, seed=11, end=END, password="demo-pass-2026")
     assert report.claims == 800
     with Session(empty_engine) as s:
@@ -153,27 +155,27 @@ def test_money_as_float_is_stored_as_its_text_would_be() -> None:
     assert read == [Decimal(c).scaleb(-2) for c in cents.tolist()]
 
 
-class _Recorder(bulk._Writer):
+class _Recorder(bulkload.Writer):
     """Collects what the writer would send, per table: SQLite's rows, PostgreSQL's COPY text."""
 
-    def __init__(self, fmt: bulk._Format) -> None:
+    def __init__(self, fmt: bulkload.Format) -> None:
         self.fmt = fmt
         self.got: dict[str, list[object]] = {}
 
-    def table(self, table: str, chunks: Iterator[bulk.Rows]) -> None:
+    def table(self, table: str, chunks: Iterator[bulkload.Rows]) -> None:
         out = self.got.setdefault(table, [])
         for cols in chunks:
             if self.fmt.pg:
-                out.append(bulk._copy_text(self.fmt, cols))
+                out.append(bulkload.copy_text(self.fmt, cols))
             else:
                 out.extend(zip(*[self.fmt.values(c) for _, c in cols], strict=True))
 
 
 def _recorded(data: g.DemoData, pg: bool) -> dict[str, object]:
     ids = bulk._Ids(base=dict.fromkeys(bulk.ID_TABLES, 10), users=np.r_[np.arange(1, len(g.STAFF) + 1), 0])
-    rec = _Recorder(bulk._Format(pg, *bulk._day_range(data)))
+    rec = _Recorder(bulkload.Format(pg, *bulk._day_range(data)))
     ev = data.events
-    timings = bulk.stage_timings(ev["claim"], ev["at"], ev["to_status"], len(data.claims["line"]))
+    timings = columnar.stage_timings(ev["claim"], ev["at"], ev["to_status"], len(data.claims["line"]))
     bulk._write_all(rec, data, timings, ids)
     return {t: b"".join(v) if pg else v for t, v in rec.got.items()}  # type: ignore[arg-type]
 
@@ -193,7 +195,7 @@ def test_chunked_writing_gives_the_rows_of_one_chunk(pg: bool, monkeypatch: pyte
 
 
 def test_items_built_ahead_arrive_in_order_and_errors_reach_the_consumer() -> None:
-    assert list(bulk._ahead(iter(range(1000)))) == list(range(1000))
+    assert list(bulkload.ahead(iter(range(1000)))) == list(range(1000))
 
     def failing() -> Iterator[int]:
         yield 1
@@ -201,11 +203,11 @@ def test_items_built_ahead_arrive_in_order_and_errors_reach_the_consumer() -> No
 
     got: list[int] = []
     with pytest.raises(ValidationFailed, match="bad chunk"):
-        got.extend(bulk._ahead(failing()))
+        got.extend(bulkload.ahead(failing()))
     assert got == [1]
     # a consumer that stops early leaves no thread behind
     before = threading.active_count()
-    for item in bulk._ahead(iter(range(1000))):
+    for item in bulkload.ahead(iter(range(1000))):
         if item == 3:
             break
     assert threading.active_count() == before
@@ -223,7 +225,7 @@ def test_integer_cent_payable_is_the_settlement_rule(
 ) -> None:
     """The loader checks every decision with this form (and `settle` itself for a sample above
     SETTLE_EACH decisions): it must be `settlement.payable` exactly."""
-    got = bulk.payable_cents(*(np.array([v]) for v in (assessed, deductible, bp, sum_insured, paid)))
+    got = columnar.payable_cents(*(np.array([v]) for v in (assessed, deductible, bp, sum_insured, paid)))
     terms = PolicyTerms(
         END, END, Decimal(sum_insured).scaleb(-2), Decimal(deductible).scaleb(-2),
         Decimal(bp).scaleb(-4), Decimal(paid).scaleb(-2),
@@ -235,8 +237,8 @@ def test_integer_cent_payable_is_the_settlement_rule(
 @pytest.mark.parametrize("sampled", [False, True], ids=["each-decision", "sampled"])
 def test_check_refuses_a_wrong_amount_or_reason(sampled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     if sampled:  # the 1M path: integer cents for all, settle for the special ones and a sample
-        monkeypatch.setattr(bulk, "SETTLE_EACH", 0)
-        monkeypatch.setattr(bulk, "SETTLE_SAMPLE", 10)
+        monkeypatch.setattr(history, "SETTLE_EACH", 0)
+        monkeypatch.setattr(history, "SETTLE_SAMPLE", 10)
     data = generate(1500, 4, END)
     bulk.check(data)
     dec = data.decisions

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from claimops import bulkload
 from claimops.claims.audit import verify_ledger
 from claimops.claims.models import ClaimEvent
 from claimops.demo import bulk
@@ -42,7 +43,7 @@ def test_the_seeded_ledger_verifies(
     empty_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bulk, "CHUNK", 70)  # claims' heads from several chunks
-    monkeypatch.setattr(bulk, "COPY_ROWS", 100)
+    monkeypatch.setattr(bulkload, "COPY_ROWS", 100)
     report = seed_database(empty_engine, claims=400, seed=3, end=END, data_dir=tmp_path)
     with Session(empty_engine) as s:
         ledger = verify_ledger(session=s)

@@ -1,91 +1,39 @@
-"""Bulk path for claims with whole histories (historic imports, demo data).
+"""Bulk path for claims with whole histories (historic imports).
 
-It enforces the same rules as the services — every step is checked against the state machine, the
-payment never exceeds what the decision leaves payable (the database's trigger checks it again),
-stage timings come from `stage_durations` — and writes with executemany in batches instead of one
-ORM flush per change.
+Every history is first held to the rules the services enforce (claims/history.py: the state machine,
+roles, settlement, authority, four eyes, payment within what the decision leaves payable; the
+database's payment trigger checks the last again); stage timings come from `stage_durations`. Rows
+are written with executemany in batches instead of one ORM flush per change.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from claimops.claims.bulk_claims import (
+    BulkClaim,
+    BulkDecision,
+    BulkPayment,
+    Move,
+    Person,
+    Step,
+    problems,
+)
+from claimops.claims.bulk_claims import (
+    moves as moves_of,
+)
+from claimops.claims.history import SettlementCheck
 from claimops.claims.ledger import GENESIS, EventContent
-from claimops.claims.lifecycle import Action, Status, transition
 from claimops.claims.models import Claim, ClaimEvent, ClaimTiming, Decision
-from claimops.claims.settlement import AgainstPaid, against_paid
 from claimops.claims.timing import stage_durations
-from claimops.errors import ValidationFailed
-from claimops.money import ZERO
 from claimops.payments.models import Payment
-
-
-@dataclass
-class Step:
-    action: Action
-    at: datetime
-    actor_id: int | None = None
-    actor: str = "system"
-    note: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class BulkDecision:
-    outcome: str
-    assessed_loss: Decimal
-    approved_amount: Decimal
-    reason_codes: list[str]
-    decided_by: int | None
-    decided_at: datetime
-    payment_method: str | None = None
-    requires_approval: bool = False
-    approved_by: int | None = None
-    approved_at: datetime | None = None
-    paid_before: Decimal = ZERO  # what the claim had been paid when decided (its only decision: none)
-
-    @property
-    def split(self) -> AgainstPaid:
-        return against_paid(self.approved_amount, self.paid_before)
-
-
-@dataclass
-class BulkPayment:
-    amount: Decimal
-    method: str
-    payee_name: str
-    paid_at: datetime
-    released_by: int | None
-    idempotency_key: str
-
-
-@dataclass
-class BulkClaim:
-    claim_number: str
-    policy_id: int
-    customer_id: int
-    line: str
-    incident_date: date
-    reported_at: datetime
-    claimed_amount: Decimal
-    steps: list[Step]  # after the report
-    reporter_id: int | None = None
-    reporter: str = "system"
-    region: str = ""
-    channel: str = ""
-    description: str = ""
-    decision: BulkDecision | None = None
-    payment: BulkPayment | None = None
-    handler_id: int | None = None
-    provider_id: int | None = None
-    straight_through: bool = False
-    reopen_count: int = 0
 
 
 @dataclass
@@ -94,27 +42,7 @@ class _Ev:
     to_status: str
 
 
-def _check(c: BulkClaim) -> list[tuple[Action, str | None, str, datetime]]:
-    """The claim's moves as (action, from, to, at), or ValidationFailed naming the claim."""
-    moves: list[tuple[Action, str | None, str, datetime]] = [(Action.REPORT, None, "reported", c.reported_at)]
-    status, last = Status.REPORTED, c.reported_at
-    for step in c.steps:
-        if step.at < last:
-            raise ValidationFailed(
-                f"{c.claim_number}: {step.action.value} goes back in time", code="BAD_HISTORY"
-            )
-        edge = transition(status, step.action)
-        moves.append((step.action, status.value, edge.to_status.value, step.at))
-        status, last = edge.to_status, step.at
-    if c.payment is not None:
-        if c.decision is None or c.payment.amount > c.decision.split.payable:
-            raise ValidationFailed(f"{c.claim_number}: payment above the payable amount", code="BAD_HISTORY")
-        if Status.PAID.value not in {m[2] for m in moves}:
-            raise ValidationFailed(f"{c.claim_number}: a payment without a paid step", code="BAD_HISTORY")
-    return moves
-
-
-def _history(c: BulkClaim, moves: list[tuple[Action, str | None, str, datetime]]) -> list[dict[str, Any]]:
+def _history(c: BulkClaim, moves: list[Move]) -> list[dict[str, Any]]:
     """The claim's event rows (without claim_id), chained by hash (claims/ledger.py)."""
     actors: list[tuple[int | None, str, str, dict[str, Any]]] = [(c.reporter_id, c.reporter, "", {})] + [
         (s.actor_id, s.actor, s.note, s.data) for s in c.steps
@@ -143,9 +71,17 @@ def _history(c: BulkClaim, moves: list[tuple[Action, str | None, str, datetime]]
     return events
 
 
-def write_claims(session: Session, claims: list[BulkClaim]) -> dict[str, int]:
-    """Insert claims with events, timings, decisions and payments; returns claim_number -> id."""
-    checked = [(c, _check(c)) for c in claims]
+def write_claims(
+    session: Session,
+    claims: list[BulkClaim],
+    *,
+    people: Mapping[int | None, Person],
+    settlement: SettlementCheck = SettlementCheck.RULE,
+) -> dict[str, int]:
+    """Check every claim's history (claims/history.py), then insert claims with events, timings,
+    decisions and payments; returns claim_number -> id."""
+    problems(claims, people=people, settlement=settlement, collect=False)
+    checked = [(c, moves_of(c)) for c in claims]
     histories = {c.claim_number: _history(c, moves) for c, moves in checked}
     rows = [
         {
@@ -248,3 +184,6 @@ def write_claims(session: Session, claims: list[BulkClaim]) -> dict[str, int]:
         if payments:
             session.execute(insert(Payment), payments)
     return ids
+
+
+__all__ = ["BulkClaim", "BulkDecision", "BulkPayment", "Person", "SettlementCheck", "Step", "write_claims"]

@@ -1,55 +1,40 @@
 """Loading the generated demo data: check every rule first, then write columns fast.
 
 Before anything is written, `check()` holds the generated data to the rules the API enforces, for
-every row: each event sequence against `lifecycle.transition` (tabulated as legal (action, from, to)
-triples), who may take each action (`roles.can`), each decision against the settlement rule with the
-policy's paid-to-date at the moment of the decision (`settlement.settle` itself for up to
-SETTLE_EACH decisions, above that its integer-cent form for all and `settle` for every limited,
-adjusted or denied decision and a sample of the rest), authority limits and four eyes, one payment
-per decision of exactly the approved amount, and never more paid on a policy than its sum insured.
-Stage timings are the definition of `claims/timing.py`, vectorised (`stage_timings`; a test compares
-it with `stage_durations`).
+every row, with the checker every bulk path uses (claims/history.py): the state machine, roles,
+the settlement rule, authority and four eyes, payments, documents. Stage timings are the definition
+of `claims/timing.py` over arrays (claims/columnar.py, property-tested against `stage_durations`).
 
 Writing happens in one transaction, in chunks of claims so memory stays flat, with ids assigned
-here. SQLite: executemany of plain tuples, inside the BEGIN IMMEDIATE of `make_engine`, with bulk
-PRAGMAs around it. PostgreSQL: one COPY per table, its text built as byte matrices with numpy (no
-Python object per value) and fed through a queue so the server parses while the next chunk is built.
-Secondary indexes, and on PostgreSQL the foreign keys, are dropped for the load and rebuilt after it;
-rebuilding the foreign keys re-validates every reference (on SQLite `PRAGMA foreign_key_check` does).
-The payment guard (a trigger, migration 0004) is set aside likewise and its rule checked over all
-loaded payments in one query before it is put back.
-Values take the form SQLAlchemy's column types give them (SQLite: naive UTC "YYYY-MM-DD
-HH:MM:SS.ffffff" text and decimal strings), so the ORM reads them back unchanged.
+here, through the bulk writer (claimops/bulkload.py: executemany on SQLite inside the BEGIN IMMEDIATE
+of `make_engine` with bulk PRAGMAs around it, COPY on PostgreSQL; secondary indexes and foreign keys
+set aside for the load and put back after it, which re-validates every reference). The payment guard
+(a trigger, migration 0004) is set aside likewise and its rule checked over all loaded payments in
+one query before it is put back.
 """
 
 from __future__ import annotations
 
 import json
-import queue
 import sqlite3
 import sys
-import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from itertools import chain
 from pathlib import Path
-from typing import Any, TypeVar
 
 import numpy as np
-from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from claimops.claims import ledger
+from claimops.bulkload import Clock, Col, Format, Rows, Writer, opt, set_aside
+from claimops.claims import history, ledger
 from claimops.claims.approval import ABOVE_CLAIMED, AUTHORITY
-from claimops.claims.lifecycle import Action, Status, transition
+from claimops.claims.columnar import AC, stage_timings
+from claimops.claims.lifecycle import Action
 from claimops.claims.models import Claim
-from claimops.claims.settlement import PolicyTerms, settle
-from claimops.claims.timing import COMPLETION, STAGE_STATES
 from claimops.clock import utcnow
 from claimops.config import get_settings
 from claimops.db import allow_long_statements
@@ -57,20 +42,16 @@ from claimops.demo import generator as g
 from claimops.demo import names
 from claimops.demo.truth import metadata as truth_metadata
 from claimops.documents import storage
-from claimops.errors import IllegalTransition, ValidationFailed
+from claimops.errors import ValidationFailed
 from claimops.payments import guards as guard
 from claimops.users.models import User
 from claimops.users.passwords import password_problem
-from claimops.users.roles import can
+from claimops.users.roles import Role
 from claimops.users.security import hash_password
 
 Arr = g.Arr
 Cols = g.Cols
 CHUNK = 25_000  # claims per write batch: two in memory at once on SQLite (one built ahead)
-COPY_ROWS = 100_000  # rows per block of COPY text built at once
-SQLITE_ROWS = 32  # rows per INSERT statement on SQLite (32 x 22 columns: far below its 32,766 variables)
-SETTLE_EACH = 300_000  # up to this many decisions, every one goes through settlement.settle
-SETTLE_SAMPLE = 50_000  # above it: the plain approvals sampled for settle (all others go through it)
 TABLES = (
     "customers",
     "policies",
@@ -125,7 +106,7 @@ def seed_database(
     started = time.perf_counter()
     phases: dict[str, float] = {}
     cpu: dict[str, float] = {}
-    clock = _Clock(phases, cpu)
+    clock = Clock(phases, cpu)
     with engine.connect() as conn:
         _refuse_if_claims(conn)  # before the work of generating, and again inside the load
     data = g.generate(claims=claims, seed=seed, end=end)
@@ -176,697 +157,32 @@ def _refuse_if_claims(conn: Connection) -> None:
         )
 
 
-class _Clock:
-    """Wall and CPU seconds per phase, for the report (the gap is waiting: on the disk, the server
-    or other processes)."""
-
-    def __init__(self, phases: dict[str, float], cpu: dict[str, float]) -> None:
-        self.phases, self.cpu = phases, cpu
-        self.reset()
-
-    def reset(self) -> None:
-        self.t, self.c = time.perf_counter(), time.process_time()
-
-    def lap(self, name: str) -> None:
-        now, cpu = time.perf_counter(), time.process_time()
-        self.phases[name] = self.phases.get(name, 0.0) + now - self.t
-        self.cpu[name] = self.cpu.get(name, 0.0) + cpu - self.c
-        self.t, self.c = now, cpu
-
-
 # --- the rules ------------------------------------------------------------------------------------
 
-ST = {s: i for i, s in enumerate(g.STATUSES)}
-AC = {a: i for i, a in enumerate(g.ACTIONS)}
-
 
 @cache
-def legal_moves() -> Arr:
-    """[action, from status] -> to status (-1: illegal), asked of `lifecycle.transition` itself."""
-    table = np.full((len(g.ACTIONS), len(g.STATUSES)), -1, dtype=np.int8)
-    for a in g.ACTIONS:
-        for s in g.STATUSES:
-            try:
-                table[AC[a], ST[s]] = ST[transition(s, a).to_status]
-            except IllegalTransition:
-                pass
-    return table
-
-
-@cache
-def permitted() -> Arr:
-    """[action, staff index] -> may that person take it (`roles.can`). The last column is the
-    system: it reports online claims and decides and releases straight-through ones. RELEASE is
-    internal (done as the decider, checked with the decision)."""
-    table = np.zeros((len(g.ACTIONS), len(g.STAFF) + 1), dtype=bool)
-    for a in g.ACTIONS:
-        permission = "payment.release" if a is Action.PAY else f"claim.{a.value}"
-        for i, s in enumerate(g.STAFF):
-            table[AC[a], i] = a is Action.RELEASE or can(s.role, permission)
-        table[AC[a], -1] = a in (Action.REPORT, Action.DECIDE, Action.RELEASE)
-    return table
-
-
-def _fail(data: g.DemoData, bad: Arr, claim_of: Arr, what: str) -> None:
-    """ValidationFailed naming the first claim where `bad` holds."""
-    if bad.any():
-        i = int(np.argmax(bad))
-        number = data.claims["claim_number"][int(claim_of[i])]
-        raise ValidationFailed(f"{number}: {what} ({int(bad.sum())} case(s))", code="BAD_HISTORY")
-
-
-def _same(data: g.DemoData, got: Arr, want: Arr, claim_of: Arr, what: str) -> None:
-    if len(got) != len(want):
-        raise ValidationFailed(f"{what}: {len(got)} rows against {len(want)}", code="BAD_HISTORY")
-    _fail(data, got != want, claim_of, what)
+def people() -> history.People:
+    """The demo staff (`g.STAFF`, by index), then the system, which decides STP claims up to its limit."""
+    return history.people([Role(s.role) for s in g.STAFF], [s.authority for s in g.STAFF], g.STP_LIMIT)
 
 
 def check(data: g.DemoData) -> None:
-    """Every rule, over all generated rows; ValidationFailed naming the first claim that breaks one."""
-    in_force = _check_histories(data)
-    _check_decisions(data, in_force)
-    _check_payments(data, in_force)
-    _check_claims(data)
-    _check_documents(data)
-
-
-def _check_histories(data: g.DemoData) -> Arr:
-    """The state machine, roles, times; returns the decision in force at each event (-1: none)."""
-    c, ev, dec = data.claims, data.events, data.decisions
-    n = len(c["line"])
-    claim = ev["claim"]
-    action, frm, to, at = ev["action"], ev["from_status"], ev["to_status"], ev["at"]
-    m = len(claim)
-    first = np.r_[True, claim[1:] != claim[:-1]] if m else np.zeros(0, dtype=bool)
-    if m == 0 or np.any(claim[1:] < claim[:-1]) or not np.array_equal(claim[first], np.arange(n)):
-        raise ValidationFailed("every claim needs its events, grouped by claim", code="BAD_HISTORY")
-    last = np.r_[claim[1:] != claim[:-1], True]
-    claims = np.arange(n)
-    starts = ~first | (action == AC[Action.REPORT]) & (frm == -1) & (to == ST[Status.REPORTED])
-    _fail(data, ~starts, claim, "a history begins with the report")
-    seq_start = np.repeat(np.flatnonzero(first), np.diff(np.r_[np.flatnonzero(first), m]))
-    _fail(data, ev["seq"] != np.arange(m) - seq_start + 1, claim, "event numbers run 1..n")
-    later = ~first
-    _fail(data, later & (frm != np.r_[np.int8(-1), to[:-1]]), claim, "an event starts where the last ended")
-    legal = legal_moves()[action[later], frm[later]] == to[later]
-    _fail(data, ~legal, claim[later], "illegal transition")
-    _fail(data, later & (at < np.r_[at[:1], at[:-1]]), claim, "an event goes back in time")
-    _fail(data, ~permitted()[action, ev["actor"]], claim, "the actor's role may not take this action")
-    _same(data, c["status"], to[last], claims, "status is where the history ends")
-    _same(data, c["reported_at"], at[first], claims, "reported_at is the report event's time")
-    _same(data, c["updated_at"], at[last], claims, "updated_at is the last event's time")
-    reopens = np.bincount(claim, weights=action == AC[Action.REOPEN], minlength=n).astype(np.int64)
-    _same(data, c["reopen_count"].astype(np.int64), reopens, claims, "reopen count")
-    is_dec = action == AC[Action.DECIDE]
-    nd = len(dec["claim"])
-    _same(data, ev["ref"][is_dec], np.arange(nd), claim[is_dec], "every decision has its decide event")
-    if nd == 0:
-        return np.full(m, -1, dtype=np.int64)
-    force = np.maximum.accumulate(np.where(is_dec, ev["ref"], -1).astype(np.int64))
-    return np.where((force >= 0) & (dec["claim"][np.maximum(force, 0)] == claim), force, -1)
-
-
-def _check_decisions(data: g.DemoData, in_force: Arr) -> None:
-    c, ev, dec = data.claims, data.events, data.decisions
-    claim, action, actor, at = ev["claim"], ev["action"], ev["actor"], ev["at"]
-    is_dec = action == AC[Action.DECIDE]
-    _same(data, dec["claim"], claim[is_dec], claim[is_dec], "a decision belongs to its claim")
-    _same(data, dec["decided_at"], at[is_dec], claim[is_dec], "decided_at is the decide event's time")
-    _same(data, dec["decided_by"], actor[is_dec], claim[is_dec], "decided_by is who decided")
-    if len(dec["claim"]) == 0:
-        return
-    pays = dec["outcome"] != g.DENIED
-    above = pays & (dec["assessed"] > c["claimed"][dec["claim"]])
-    payable = dec["payable"] > 0
-    need = payable & ((dec["approved"] > g.AUTHORITY[dec["decided_by"]]) | above)
-    _same(data, dec["requires_approval"], need, dec["claim"], "approval above the limit or the claim")
-    _fail(data, above & (dec["note"] == g.N_NONE), dec["claim"], "an assessed loss above the claim says why")
-    nxt = np.flatnonzero((ev["from_status"] == ST[Status.DECIDED]) & (in_force >= 0))
-    d, a, who, when, cl = in_force[nxt], action[nxt], actor[nxt], at[nxt], claim[nxt]
-    close, release, approve = a == AC[Action.CLOSE], a == AC[Action.RELEASE], a == AC[Action.APPROVE]
-    _fail(data, close & payable[d], cl, "a claim with something payable is closed only after payment")
-    _fail(data, release & (~payable[d] | need[d]), cl, "released without the authority")
-    _fail(data, release & ((who != dec["decided_by"][d]) | (when != dec["decided_at"][d])), cl,
-          "a release is the decider's, at the decision")  # fmt: skip
-    _fail(data, approve & ~need[d], cl, "approved though within the decider's authority")
-    _fail(data, approve & (who == dec["decided_by"][d]), cl, "the decider may not approve (four eyes)")
-    _fail(data, approve & (dec["approved"][d] > g.AUTHORITY[who]), cl, "approved above the approver's limit")
-    _fail(data, approve & ((dec["approved_by"][d] != who) | (dec["approved_at"][d] != when)), cl,
-          "approved_by and approved_at are the approve event's")  # fmt: skip
-    n_approve = np.array([int((action == AC[Action.APPROVE]).sum())])
-    n_approved = np.array([int((dec["approved_by"] >= 0).sum())])
-    _same(data, n_approve, n_approved, dec["claim"][:1], "every approval has its approve event")
-    retired = np.zeros(len(dec["claim"]), dtype=bool)
-    retired[in_force[(action == AC[Action.REOPEN]) & (in_force >= 0)]] = True
-    latest = np.r_[dec["claim"][1:] != dec["claim"][:-1], True]
-    _same(data, dec["current"], latest & ~retired, dec["claim"], "only the latest decision is current")
-    system = dec["decided_by"] == g.SYSTEM
-    _fail(data, system & ~c["straight_through"][dec["claim"]], dec["claim"], "the system decides only STP")
-    _check_settlement(data)
-
-
-def _check_payments(data: g.DemoData, in_force: Arr) -> None:
-    c, ev, dec, pay = data.claims, data.events, data.decisions, data.payments
-    claim, action = ev["claim"], ev["action"]
-    is_pay = action == AC[Action.PAY]
-    n = len(c["line"])
-    _same(
-        data,
-        ev["ref"][is_pay],
-        np.arange(len(pay["claim"])),
-        claim[is_pay],
-        "every payment has its pay event",
+    """Every rule (claims/history.py), over all generated rows; ValidationFailed naming the first
+    claim that breaks one."""
+    dec = data.decisions
+    histories = history.Histories(
+        claims=data.claims,
+        events=data.events,
+        decisions={**dec, "noted": dec["note"] != g.N_NONE},
+        payments=data.payments,
+        policies=data.policies,
+        documents=data.documents,
+        doc_types=g.DOC_TYPES,
     )
-    _same(data, pay["claim"], claim[is_pay], claim[is_pay], "a payment belongs to its claim")
-    _same(data, pay["paid_at"], ev["at"][is_pay], claim[is_pay], "paid_at is the pay event's time")
-    _same(data, pay["released_by"], ev["actor"][is_pay], claim[is_pay], "released_by is who paid")
-    _same(data, pay["decision"], in_force[is_pay], claim[is_pay], "a payment is for the decision in force")
-    d = pay["decision"]
-    _fail(data, np.bincount(d, minlength=len(dec["claim"]))[d] > 1, pay["claim"], "one payment per decision")
-    _fail(data, dec["outcome"][d] == g.DENIED, pay["claim"], "a denial is not paid")
-    _fail(data, pay["amount"] != dec["payable"][d], pay["claim"], "the payment is the decision's payable")
-    _fail(data, pay["amount"] <= 0, pay["claim"], "a payment is positive")
-    _fail(
-        data, pay["released_by"] == dec["decided_by"][d], pay["claim"], "the decider may not pay (four eyes)"
-    )
-    approver_pays = pay["released_by"] == dec["approved_by"][d]
-    _fail(data, approver_pays, pay["claim"], "the approver may not pay (four eyes)")
-    paid = np.bincount(pay["claim"], weights=pay["amount"], minlength=n).astype(np.int64)
-    _same(data, c["paid"], paid, np.arange(n), "paid_amount is the sum of the payments")
-    pol = c["policy"].astype(np.int64)
-    per_policy = np.bincount(pol[pay["claim"]], weights=pay["amount"], minlength=len(data.policies["line"]))
-    over = per_policy > data.policies["sum_insured"]
-    _fail(data, over[pol], np.arange(n), "paid more than the policy's sum insured")
-
-
-def _check_claims(data: g.DemoData) -> None:
-    c, dec, docs = data.claims, data.decisions, data.documents
-    n = len(c["line"])
-    claims = np.arange(n)
-    current = np.full(n, -1, dtype=np.int64)
-    current[dec["claim"][dec["current"]]] = np.flatnonzero(dec["current"])
-
-    def of_current(column: Arr) -> Arr:
-        padded = np.r_[column.astype(np.int64), -1]  # index -1: no current decision
-        return np.asarray(padded[current])
-
-    outcome, approved, assessed = (of_current(dec[k]) for k in ("outcome", "approved", "assessed"))
-    _same(
-        data,
-        c["outcome"].astype(np.int64),
-        outcome.astype(np.int64),
-        claims,
-        "outcome of the current decision",
-    )
-    _same(data, c["approved"], approved, claims, "approved amount of the current decision")
-    _same(data, c["assessed"], assessed, claims, "assessed loss of the current decision")
-    local_report_day = (c["reported_at"] + g.SHANGHAI_OFFSET) // g.DAY
-    _fail(data, c["incident_date"] > local_report_day, claims, "the incident is after the report")
-    _fail(data, c["claimed"] <= 0, claims, "a claimed amount is positive")
-    early = docs["uploaded_at"] < c["reported_at"][docs["claim"]]
-    _fail(data, early, docs["claim"], "a document arrives after the report")
-
-
-def _check_documents(data: g.DemoData) -> None:
-    """A decision that approves an amount has the line's required documents (no override needed)."""
-    c, dec, docs = data.claims, data.decisions, data.documents
-    required = np.zeros((len(g.LINES), len(g.DOC_TYPES)), dtype=bool)
-    for line, types in enumerate(g.REQUIRED):
-        required[line, [g.DOC_TYPES.index(t) for t in types]] = True
-    wanted = required[c["line"][docs["claim"]], docs["doc_type"]]
-    claim, at = docs["claim"][wanted].astype(np.int64), docs["uploaded_at"][wanted]
-    key = np.sort((claim << 34) | at)  # uploads of required documents, by claim and time
-    d_claim = dec["claim"].astype(np.int64)
-    have = np.searchsorted(key, (d_claim << 34) | dec["decided_at"], side="right") - np.searchsorted(
-        key, d_claim << 34, side="left"
-    )
-    need = required.sum(axis=1)[c["line"][d_claim]]
-    approves = dec["outcome"] != g.DENIED
-    _fail(data, approves & (have < need), dec["claim"], "approved without the required documents")
-
-
-def paid_before(data: g.DemoData, *, own: bool = False) -> Arr:
-    """Per decision: what its policy had paid before the decision, or with `own` what its claim had."""
-    c, dec, pay = data.claims, data.decisions, data.payments
-    group = np.arange(len(c["line"]), dtype=np.int64) if own else c["policy"].astype(np.int64)
-    pay_key = (group[pay["claim"]] << 32) | pay["paid_at"]
-    order = np.argsort(pay_key, kind="stable")
-    pay_key = pay_key[order]
-    cum = np.r_[0, np.cumsum(pay["amount"][order])]
-    dec_group = group[dec["claim"]]
-    upto = np.searchsorted(pay_key, (dec_group << 32) | dec["decided_at"], side="left")
-    base = np.searchsorted(pay_key, dec_group << 32, side="left")
-    return np.asarray((cum[upto] - cum[base]).astype(np.int64))
-
-
-def _check_settlement(data: g.DemoData) -> None:
-    """Each decision's outcome, approved amount and reasons are what the settlement rule gives for
-    its assessed loss, the policy's terms and what the policy had paid on other claims before it; its
-    paid_before, payable and recovery set the total against what its own claim had been paid."""
-    dec, c, p = data.decisions, data.claims, data.policies
-    nd = len(dec["claim"])
-    own = paid_before(data, own=True)
-    before = paid_before(data) - own
-    pol = c["policy"][dec["claim"]]
-    inc = c["incident_date"][dec["claim"]]
-    in_force = (p["effective_from"][pol] <= inc) & (inc <= p["effective_to"][pol])
-    payable, gross = payable_cents(
-        dec["assessed"], p["deductible"][pol], p["coinsurance_bp"][pol], p["sum_insured"][pol], before
-    )
-    pays = dec["outcome"] != g.DENIED
-    _fail(data, pays & ~in_force, dec["claim"], "paid outside the policy period")
-    _fail(
-        data, pays & (dec["approved"] != payable), dec["claim"], "approved amount is not the payable amount"
-    )
-    _fail(data, ~pays & (dec["approved"] != 0), dec["claim"], "a denial approves nothing")
-    _fail(data, pays & (payable < gross) & (dec["outcome"] != g.PARTIAL), dec["claim"], "limited is partial")
-    if nd <= SETTLE_EACH:
-        rows = np.arange(nd)
-    else:  # every decision where limits, adjustments or reasons play a part, and a sample of the rest
-        special = (before > 0) | (dec["reasons"] >= 0).any(axis=1) | (dec["outcome"] != g.APPROVED)
-        plain = np.flatnonzero(~special)
-        sample = np.random.default_rng(0).choice(plain, size=min(len(plain), SETTLE_SAMPLE), replace=False)
-        rows = np.sort(np.r_[np.flatnonzero(special), sample])
-    for lo in range(0, len(rows), 100_000):  # in slices: Python values for a million rows are large
-        _settle(data, rows[lo : lo + 100_000], before)
-    _same(data, dec["paid_before"], own, dec["claim"], "paid_before is what the claim had been paid")
-    _same(data, dec["payable"], np.maximum(dec["approved"] - own, 0), dec["claim"], "payable")
-    _same(data, dec["recovery"], np.maximum(own - dec["approved"], 0), dec["claim"], "recovery")
-
-
-def payable_cents(
-    assessed: Arr, deductible: Arr, coinsurance_bp: Arr, sum_insured: Arr, paid: Arr
-) -> tuple[Arr, Arr]:
-    """`settlement.payable` in integer cents, for arrays: (payable, gross before the limit).
-    max(loss - deductible, 0) x (1 - rate), half up, then limited to what the policy has left."""
-    net = np.maximum(assessed - deductible, 0)
-    gross = (net * (10_000 - coinsurance_bp) + 5_000) // 10_000
-    return np.minimum(gross, np.maximum(sum_insured - paid, 0)), gross
-
-
-def _settle(data: g.DemoData, rows: Arr, before: Arr) -> None:
-    """The decisions at `rows` through `settlement.settle`: same outcome, amount and reasons."""
-    c, dec, p = data.claims, data.decisions, data.policies
-    claim = dec["claim"][rows]
-    pol = c["policy"][claim]
-    dates: dict[int, date] = {}
-    rates = {int(b): Decimal(int(b)).scaleb(-4) for b in np.unique(p["coinsurance_bp"])}
-
-    def day(d: int) -> date:
-        got = dates.get(d)
-        if got is None:
-            got = dates[d] = g.to_date(d)
-        return got
-
-    def money(cents: int) -> Decimal:
-        return Decimal(cents).scaleb(-2)
-
-    columns = zip(
-        p["effective_from"][pol].tolist(),
-        p["effective_to"][pol].tolist(),
-        p["sum_insured"][pol].tolist(),
-        p["deductible"][pol].tolist(),
-        p["coinsurance_bp"][pol].tolist(),
-        before[rows].tolist(),
-        c["incident_date"][claim].tolist(),
-        dec["outcome"][rows].tolist(),
-        dec["assessed"][rows].tolist(),
-        dec["approved"][rows].tolist(),
-        dec["reasons"][rows].tolist(),
-        claim.tolist(),
-        strict=True,
-    )
-    for eff_from, eff_to, si, ded, bp, paid, incident, outcome, assessed, approved, codes, cl in columns:
-        stored = [g.REASONS[k] for k in codes if k >= 0]
-        terms = PolicyTerms(day(eff_from), day(eff_to), money(si), money(ded), rates[bp], money(paid))
-        want = g.OUTCOMES[outcome]
-        got = settle(
-            outcome=want,
-            assessed_loss=money(assessed),
-            incident_date=day(incident),
-            terms=terms,
-            reason_codes=stored,
-        )
-        if got.outcome is not want or got.approved_amount != money(approved) or got.reason_codes != stored:
-            raise ValidationFailed(
-                f"{c['claim_number'][cl]}: decision {want.value} {money(approved)} {stored} is not what the "
-                f"settlement rule gives ({got.outcome.value} {got.approved_amount} {got.reason_codes})",
-                code="BAD_SETTLEMENT",
-            )
-
-
-# --- stage timings, vectorised --------------------------------------------------------------------
-
-
-def stage_timings(claim: Arr, at: Arr, to: Arr, n: int) -> Cols:
-    """`timing.stage_durations` for all claims at once; events grouped by claim, in order.
-
-    Seconds per stage and handling (-1 where stage_durations gives None) and the accepted, decided,
-    paid and completed times (-1: None). A reopening (closed -> under_review) starts a new cycle: the
-    completion is the last one in the claim's latest cycle, as the loop in stage_durations finds it.
-    """
-    claim = claim.astype(np.int64)
-    m = len(claim)
-    first = np.r_[True, claim[1:] != claim[:-1]]
-    last = np.r_[claim[1:] != claim[:-1], True]
-    span = np.zeros(m, dtype=np.int64)
-    span[:-1] = np.maximum(at[1:] - at[:-1], 0)
-    span[last] = 0
-    last_to = np.full(n, -1, dtype=np.int64)
-    last_to[claim[last]] = to[last]
-    is_paid = to == ST[Status.PAID]
-    ever_paid = np.bincount(claim, weights=is_paid, minlength=n) > 0
-    out: Cols = {}
-    for stage, states in STAGE_STATES.items():
-        codes = [ST[s] for s in states]
-        inside = np.isin(to, codes)
-        total = np.bincount(claim, weights=span * inside, minlength=n).astype(np.int64)
-        reached = np.bincount(claim, weights=inside, minlength=n) > 0
-        done = reached & ~np.isin(last_to, codes)
-        if stage == "payment":
-            done &= ever_paid
-        out[f"{stage}_s"] = np.where(done, total, -1)
-
-    def at_of(hits: Arr, take_last: bool) -> Arr:
-        """Per claim, the time of its first (or last) event among `hits`; -1 if none."""
-        res = np.full(n, -1, dtype=np.int64)
-        hit = np.flatnonzero(hits)
-        if len(hit):
-            hc = claim[hit]
-            edge = np.r_[hc[1:] != hc[:-1], True] if take_last else np.r_[True, hc[1:] != hc[:-1]]
-            res[hc[edge]] = at[hit[edge]]
-        return res
-
-    out["accepted_at"] = at_of(to == ST[Status.ACCEPTED], take_last=False)
-    out["decided_at"] = at_of(to == ST[Status.DECIDED], take_last=True)
-    out["paid_at"] = at_of(is_paid, take_last=True)
-    prev_to = np.r_[np.int8(-1), to[:-1]]
-    reset = ~first & (to == ST[Status.UNDER_REVIEW]) & (prev_to == ST[Status.CLOSED])
-    cycle = np.cumsum(first | reset)
-    paid_cum = np.cumsum(is_paid) - is_paid  # paid events strictly before
-    paid_in_cycle = paid_cum - paid_cum[np.flatnonzero(first | reset)][cycle - 1]
-    marker = np.isin(to, [ST[s] for s in COMPLETION]) | ((to == ST[Status.CLOSED]) & (paid_in_cycle == 0))
-    last_cycle = np.zeros(n, dtype=np.int64)
-    last_cycle[claim[last]] = cycle[last]
-    completed = at_of(marker & (cycle == last_cycle[claim]), take_last=True)
-    out["completed_at"] = completed
-    reported = np.zeros(n, dtype=np.int64)
-    reported[claim[first]] = at[first]
-    out["handling_s"] = np.where(completed >= 0, np.maximum(completed - reported, 0), -1)
-    return out
+    history.check(histories, people())
 
 
 # --- writing --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Col:
-    """One column of a chunk. kind: int, money (cents), ts (epoch seconds), date (day number), bool,
-    label (codes into `table`, where None is NULL; code -1 is the last entry), text, or hex (a list of
-    64-character hex digests)."""
-
-    kind: str
-    values: Any
-    null: Arr | None = None  # rows that are NULL (int, money, ts)
-    table: Sequence[str | None] = ()
-
-
-Rows = list[tuple[str, Col]]  # a chunk of a table: its columns by name
-
-
-def _opt(kind: str, values: Arr) -> Col:
-    """A column where -1 stands for NULL."""
-    return Col(kind, np.maximum(values, 0), values < 0)
-
-
-def _escape(s: str) -> str:
-    """COPY text format: backslash, tab and line breaks are escaped."""
-    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-POW10 = 10 ** np.arange(19, dtype=np.int64)
-NULL = b"\\N"
-
-
-def _digits(values: Arr) -> tuple[Arr, Arr]:
-    """Decimal digits of non-negative ints, left-aligned: (n, width) bytes and lengths."""
-    v = values.astype(np.int64)
-    length = 1 + (v[:, None] >= POW10[None, 1:]).sum(axis=1)
-    width = int(length.max()) if len(v) else 1
-    exp = length[:, None] - 1 - np.arange(width)[None, :]
-    digits = (v[:, None] // POW10[np.maximum(exp, 0)]) % 10 + ord("0")
-    return np.where(exp >= 0, digits, 0).astype(np.uint8), length
-
-
-def _null_rows(mat: Arr, length: Arr, null: Arr | None) -> tuple[Arr, Arr]:
-    if null is not None and null.any():
-        if mat.shape[1] < 2:
-            mat = np.concatenate([mat, np.zeros((len(mat), 2 - mat.shape[1]), dtype=np.uint8)], axis=1)
-        mat[null] = 0
-        mat[null, 0], mat[null, 1] = NULL[0], NULL[1]
-        length = np.where(null, 2, length)
-    return mat, length
-
-
-def _byte_table(texts: Sequence[bytes]) -> tuple[Arr, Arr]:
-    width = max([len(t) for t in texts] + [1])
-    mat = np.array(texts, dtype=f"S{width}").view(np.uint8).reshape(len(texts), width)
-    return mat, np.array([len(t) for t in texts], dtype=np.int64)
-
-
-class _Format:
-    """Columns in the form a dialect takes them, as SQLAlchemy's column types would bind them:
-    Python values for SQLite's executemany, byte matrices for PostgreSQL's COPY text."""
-
-    def __init__(self, pg: bool, day_lo: int, day_hi: int) -> None:
-        self.pg = pg
-        self.day0 = day_lo
-        self._tables: dict[int, tuple[Sequence[str | None], tuple[Arr, Arr]]] = {}
-        iso = np.datetime_as_string(np.arange(day_lo, day_hi + 1).astype("datetime64[D]"), unit="D").tolist()
-        tod = [f"{h:02d}:{mi:02d}:{s:02d}.000000" for h in range(24) for mi in range(60) for s in range(60)]
-        if pg:
-            self.date_bytes = _byte_table([d.encode() for d in iso])[0]
-            self.day_bytes = _byte_table([f"{d} ".encode() for d in iso])[0]
-            self.tod_bytes = _byte_table([f"{t}+00".encode() for t in tod])[0]
-        else:
-            self.dates = np.array(iso, dtype=object)
-            self.days = self.dates + " "
-            self.tod = np.array(tod, dtype=object)
-
-    def values(self, col: Col) -> list[Any]:
-        """SQLite: Python values (None for NULL)."""
-        kind, values, null = col.kind, col.values, col.null
-        if kind == "label":
-            return list(np.array(col.table, dtype=object)[values].tolist())
-        if kind == "text":
-            return list(values.tolist() if isinstance(values, np.ndarray) else values)
-        if kind == "hex":
-            return list(values)
-        if kind == "int":
-            arr = values.astype(object)
-        elif kind == "money":
-            # NUMERIC affinity stores the text "12.34" as the REAL nearest to it, which is what
-            # cents / 100 is (a test compares the two); a float costs a tenth of formatting text.
-            arr = (values / 100).astype(object)
-        elif kind == "ts":
-            v = values if null is None else np.where(null, self.day0 * g.DAY, values)
-            arr = self.days[v // g.DAY - self.day0] + self.tod[v % g.DAY]
-        elif kind == "date":
-            arr = self.dates[values.astype(np.int64) - self.day0]
-        elif kind == "bool":
-            arr = values.astype(np.int8).astype(object)
-        else:
-            raise ValueError(f"unknown column kind {kind}")
-        if null is not None:
-            arr[null] = None
-        return list(arr.tolist())
-
-    def matrix(self, col: Col) -> tuple[Arr, Arr]:
-        """PostgreSQL: (rows, width) bytes, NUL-padded, and the length of each row's text."""
-        kind, values, null = col.kind, col.values, col.null
-        if kind == "label":
-            mat, length = self._label_table(col.table)
-            return mat[values], length[values]
-        if kind == "text":
-            if isinstance(values, np.ndarray) and values.dtype.kind == "U":
-                try:  # ASCII (numbers, codes): converted by numpy
-                    raw = values.astype("S")
-                    mat = raw.view(np.uint8).reshape(len(raw), raw.dtype.itemsize)
-                    if not np.isin(mat, list(b"\\\t\n\r")).any():
-                        return mat, np.strings.str_len(raw).astype(np.int64)
-                except UnicodeEncodeError:
-                    pass
-            texts = values.tolist() if isinstance(values, np.ndarray) else list(values)
-            return _byte_table([_escape(t).encode() for t in texts])
-        if kind == "hex":
-            mat = np.frombuffer("".join(values).encode(), dtype=np.uint8).reshape(len(values), 64)
-            return mat, np.full(len(values), 64, dtype=np.int64)
-        n = len(values)
-        if kind == "int":
-            mat, length = _digits(values)
-        elif kind == "money":
-            whole, length = _digits(values // 100)
-            mat = np.zeros((n, whole.shape[1] + 3), dtype=np.uint8)
-            mat[:, : whole.shape[1]] = whole
-            rows = np.arange(n)
-            mat[rows, length] = ord(".")
-            mat[rows, length + 1] = (values % 100) // 10 + ord("0")
-            mat[rows, length + 2] = values % 10 + ord("0")
-            length = length + 3
-        elif kind == "ts":
-            v = values if null is None else np.where(null, self.day0 * g.DAY, values)
-            mat = np.concatenate([self.day_bytes[v // g.DAY - self.day0], self.tod_bytes[v % g.DAY]], axis=1)
-            length = np.full(n, mat.shape[1], dtype=np.int64)
-        elif kind == "date":
-            mat = self.date_bytes[values.astype(np.int64) - self.day0]
-            length = np.full(n, mat.shape[1], dtype=np.int64)
-        elif kind == "bool":
-            mat = np.where(values, ord("t"), ord("f")).astype(np.uint8)[:, None]
-            length = np.ones(n, dtype=np.int64)
-        else:
-            raise ValueError(f"unknown column kind {kind}")
-        return _null_rows(mat, length, null)
-
-    def _label_table(self, table: Sequence[str | None]) -> tuple[Arr, Arr]:
-        """A label table as bytes, cached while the same table object is in use."""
-        hit = self._tables.get(id(table))
-        if hit is not None and hit[0] is table:
-            return hit[1]
-        if len(self._tables) > 64:
-            self._tables.clear()
-        got = _byte_table([NULL if t is None else _escape(t).encode() for t in table])
-        self._tables[id(table)] = (table, got)
-        return got
-
-
-def _copy_text(fmt: _Format, cols: Rows) -> bytes:
-    """COPY text of a chunk: each column's bytes, tab-separated, rows ending in a newline, built as
-    one (rows, width) matrix from which the padding is dropped."""
-    pieces = [fmt.matrix(c) for _, c in cols]
-    n = len(pieces[0][1])
-    width = sum(m.shape[1] + 1 for m, _ in pieces)
-    buf = np.zeros((n, width), dtype=np.uint8)
-    keep = np.zeros((n, width), dtype=bool)
-    pos = 0
-    for k, (mat, length) in enumerate(pieces):
-        w = mat.shape[1]
-        buf[:, pos : pos + w] = mat
-        keep[:, pos : pos + w] = np.arange(w)[None, :] < length[:, None]
-        buf[:, pos + w] = ord("\n") if k == len(pieces) - 1 else ord("\t")
-        keep[:, pos + w] = True
-        pos += w + 1
-    return bytes(buf[keep].tobytes())
-
-
-class _Writer:
-    """Writes a table's chunks: executemany of tuples (SQLite), or one COPY per table (PostgreSQL)
-    fed from a queue, so the server parses one chunk while the next is built."""
-
-    def __init__(self, raw: Any, fmt: _Format, clock: _Clock) -> None:
-        self.raw = raw
-        self.fmt = fmt
-        self.clock = clock
-
-    def table(self, table: str, chunks: Iterator[Rows]) -> None:
-        self.clock.lap("prepare")
-        if self.fmt.pg:
-            self._copy(table, chunks)
-        else:
-            self._insert(table, chunks)
-        self.clock.lap(f"write {table}")
-
-    def _copy(self, table: str, chunks: Iterator[Rows]) -> None:
-        clock = self.clock
-        with ExitStack() as stack:
-            copy: Any = None
-            for cols in chunks:
-                n = len(cols[0][1].values)
-                for lo in range(0, n, COPY_ROWS):
-                    part = [(name, _rows(c, lo, lo + COPY_ROWS)) for name, c in cols]
-                    body = _copy_text(self.fmt, part)
-                    clock.lap(f"build {table}")
-                    if copy is None:
-                        columns = ", ".join(f'"{name}"' for name, _ in cols)
-                        cur = stack.enter_context(self.raw.cursor())
-                        statement = f"COPY {table} ({columns}) FROM STDIN"
-                        copy = stack.enter_context(cur.copy(statement, writer=QueuedLibpqWriter(cur)))
-                    copy.write(body)
-                    clock.lap(f"write {table}")
-
-    def _insert(self, table: str, chunks: Iterator[Rows]) -> None:
-        """executemany while a thread builds the next chunk's tuples: sqlite3 lets go of the GIL
-        while SQLite works. `build` phases are that thread's own time, spent during `write`."""
-        built = {"wall": 0.0, "cpu": 0.0}
-
-        def batches() -> Iterator[tuple[str, int, list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
-            for cols in chunks:
-                t0, c0 = time.perf_counter(), time.thread_time()
-                rows = list(zip(*[self.fmt.values(c) for _, c in cols], strict=True))
-                whole = len(rows) - len(rows) % SQLITE_ROWS
-                # several rows per statement: fewer calls into sqlite3 per row
-                flat = [
-                    tuple(chain.from_iterable(rows[i : i + SQLITE_ROWS]))
-                    for i in range(0, whole, SQLITE_ROWS)
-                ]
-                columns = ", ".join(f'"{name}"' for name, _ in cols)
-                built["wall"] += time.perf_counter() - t0
-                built["cpu"] += time.thread_time() - c0
-                yield columns, len(cols), flat, rows[whole:]
-
-        for columns, width, flat, rest in _ahead(batches()):
-            marks = "(" + ", ".join("?" * width) + ")"
-            insert = f"INSERT INTO {table} ({columns}) VALUES "
-            self.raw.executemany(insert + ", ".join([marks] * SQLITE_ROWS), flat)
-            self.raw.executemany(insert + marks, rest)
-        self.clock.lap(f"write {table}")
-        self.clock.phases[f"build {table}"] = built["wall"]
-        self.clock.cpu[f"build {table}"] = built["cpu"]
-        self.clock.cpu[f"write {table}"] -= built["cpu"]
-
-
-_T = TypeVar("_T")
-
-
-def _ahead(items: Iterator[_T]) -> Iterator[_T]:
-    """`items`, computed in a thread one item ahead of the consumer."""
-    q: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def run() -> None:
-        try:
-            for item in items:
-                q.put((False, item))
-                if stop.is_set():
-                    return
-            q.put((True, None))
-        except BaseException as exc:  # handed to the consumer, which raises it
-            q.put((True, exc))
-
-    worker = threading.Thread(target=run, name="demo-load-build", daemon=True)
-    worker.start()
-    try:
-        while True:
-            done, item = q.get()
-            if done:
-                if item is not None:
-                    raise item
-                return
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():  # unblock a put, so the thread sees `stop`
-            try:
-                q.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        worker.join()
-
-
-def _rows(col: Col, lo: int, hi: int) -> Col:
-    null = None if col.null is None else col.null[lo:hi]
-    return Col(col.kind, col.values[lo:hi], null, col.table)
-
-
 @dataclass
 class _Ids:
     """Ids the loader assigns: the first id per table, and users.id per staff index."""
@@ -952,7 +268,7 @@ def _money_text(cents: Arr) -> list[str]:
     return [f"{c // 100}.{c % 100:02d}" for c in cents.tolist()]
 
 
-def _write_all(w: _Writer, data: g.DemoData, timings: Cols, ids: _Ids) -> None:
+def _write_all(w: Writer, data: g.DemoData, timings: Cols, ids: _Ids) -> None:
     w.table("customers", _customers(data, ids))
     w.table("policies", _policies(data, ids))
     heads = np.zeros(len(data.claims["line"]), dtype="U64")
@@ -1021,12 +337,12 @@ def _claims(data: g.DemoData, ids: _Ids, heads: Arr) -> Iterator[Rows]:
             ("reported_at", Col("ts", c["reported_at"][s])),
             ("description", Col("label", description, table=_Labels.descriptions)),
             ("claimed_amount", Col("money", c["claimed"][s])),
-            ("assessed_loss", _opt("money", c["assessed"][s])),
-            ("approved_amount", _opt("money", c["approved"][s])),
+            ("assessed_loss", opt("money", c["assessed"][s])),
+            ("approved_amount", opt("money", c["approved"][s])),
             ("paid_amount", Col("money", c["paid"][s])),
             ("outcome", Col("label", c["outcome"][s], table=_Labels.outcomes)),
             ("handler_id", _user(ids, c["handler"][s])),
-            ("provider_id", _opt("int", c["provider"][s])),
+            ("provider_id", opt("int", c["provider"][s])),
             ("straight_through", Col("bool", c["straight_through"][s])),
             ("reopen_count", Col("int", c["reopen_count"][s])),
             ("risk_score", Col("label", np.zeros(s.stop - s.start, dtype=np.int64), table=[None])),
@@ -1191,15 +507,15 @@ def _timings(data: g.DemoData, tm: Cols, ids: _Ids) -> Iterator[Rows]:
         yield [
             ("claim_id", _ids(ids, "claims", s)),
             ("reported_at", Col("ts", data.claims["reported_at"][s])),
-            ("accepted_at", _opt("ts", tm["accepted_at"][s])),
-            ("decided_at", _opt("ts", tm["decided_at"][s])),
-            ("paid_at", _opt("ts", tm["paid_at"][s])),
-            ("completed_at", _opt("ts", tm["completed_at"][s])),
-            ("acceptance_s", _opt("int", tm["acceptance_s"][s])),
-            ("investigation_s", _opt("int", tm["investigation_s"][s])),
-            ("review_s", _opt("int", tm["review_s"][s])),
-            ("payment_s", _opt("int", tm["payment_s"][s])),
-            ("handling_s", _opt("int", tm["handling_s"][s])),
+            ("accepted_at", opt("ts", tm["accepted_at"][s])),
+            ("decided_at", opt("ts", tm["decided_at"][s])),
+            ("paid_at", opt("ts", tm["paid_at"][s])),
+            ("completed_at", opt("ts", tm["completed_at"][s])),
+            ("acceptance_s", opt("int", tm["acceptance_s"][s])),
+            ("investigation_s", opt("int", tm["investigation_s"][s])),
+            ("review_s", opt("int", tm["review_s"][s])),
+            ("payment_s", opt("int", tm["payment_s"][s])),
+            ("handling_s", opt("int", tm["handling_s"][s])),
         ]
 
 
@@ -1222,7 +538,7 @@ def _decisions(data: g.DemoData, ids: _Ids) -> Iterator[Rows]:
             ("decided_at", Col("ts", dec["decided_at"][s])),
             ("requires_approval", Col("bool", dec["requires_approval"][s])),
             ("approved_by", _user(ids, dec["approved_by"][s])),
-            ("approved_at", _opt("ts", dec["approved_at"][s])),
+            ("approved_at", opt("ts", dec["approved_at"][s])),
             ("current", Col("bool", dec["current"][s])),
             ("note", Col("label", dec["note"][s], table=_Labels.notes)),
         ]
@@ -1338,7 +654,7 @@ def _check_paid_within_approved(conn: Connection) -> None:
         raise ValidationFailed(f"claim id {claim_id} is paid above its approved total", code="BAD_HISTORY")
 
 
-def _load_sqlite(engine: Engine, data: g.DemoData, timings: Cols, hashed: str, clock: _Clock) -> None:
+def _load_sqlite(engine: Engine, data: g.DemoData, timings: Cols, hashed: str, clock: Clock) -> None:
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
         assert raw is not None
@@ -1365,12 +681,7 @@ def _load_sqlite(engine: Engine, data: g.DemoData, timings: Cols, hashed: str, c
         try:
             with conn.begin():  # BEGIN IMMEDIATE (make_engine)
                 ids = _prepare(conn, hashed)
-                indexes = raw.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                    f"AND tbl_name IN ({', '.join(repr(t) for t in TABLES)})"
-                ).fetchall()
-                for name, _ in indexes:
-                    raw.execute(f'DROP INDEX "{name}"')
+                aside = set_aside(conn, TABLES)
                 # the payment guard sums a claim's payments per row: without the indexes that is a scan
                 # per row, so it is set aside for the load and its rule checked over all rows after it
                 guards = raw.execute(
@@ -1380,16 +691,13 @@ def _load_sqlite(engine: Engine, data: g.DemoData, timings: Cols, hashed: str, c
                 for name, _ in guards:
                     raw.execute(f'DROP TRIGGER "{name}"')
                 clock.lap("prepare")
-                _write_all(_Writer(raw, _Format(False, *_day_range(data)), clock), data, timings, ids)
-                for _, sql in indexes:
-                    raw.execute(sql)
+                _write_all(Writer(raw, Format(False, *_day_range(data)), clock), data, timings, ids)
+                aside.restore_indexes()
                 clock.lap("create indexes")
                 _check_paid_within_approved(conn)
                 for _, sql in guards:
                     raw.execute(sql)
-                broken = raw.execute("PRAGMA foreign_key_check").fetchone()
-                if broken is not None:
-                    raise ValidationFailed(f"foreign key violated: {tuple(broken)}", code="BAD_REFERENCE")
+                aside.restore_foreign_keys()
                 clock.lap("foreign key check")
             clock.lap("commit")
         finally:
@@ -1401,7 +709,7 @@ def _load_sqlite(engine: Engine, data: g.DemoData, timings: Cols, hashed: str, c
                     pass
 
 
-def _load_postgres(engine: Engine, data: g.DemoData, timings: Cols, hashed: str, clock: _Clock) -> None:
+def _load_postgres(engine: Engine, data: g.DemoData, timings: Cols, hashed: str, clock: Clock) -> None:
     clock.reset()
     with engine.connect() as conn, conn.begin():
         raw = conn.connection.driver_connection
@@ -1410,33 +718,15 @@ def _load_postgres(engine: Engine, data: g.DemoData, timings: Cols, hashed: str,
         conn.exec_driver_sql("SET LOCAL maintenance_work_mem TO '256MB'")
         conn.exec_driver_sql("LOCK TABLE claims IN SHARE ROW EXCLUSIVE MODE")
         ids = _prepare(conn, hashed)
-        in_tables = ", ".join(f"'{t}'" for t in TABLES)
-        fks = conn.exec_driver_sql(
-            "SELECT con.conname, cls.relname, pg_get_constraintdef(con.oid) FROM pg_constraint con "
-            "JOIN pg_class cls ON cls.oid = con.conrelid JOIN pg_namespace ns ON ns.oid = cls.relnamespace "
-            f"WHERE con.contype = 'f' AND ns.nspname = current_schema() AND cls.relname IN ({in_tables})"
-        ).all()
-        indexes = conn.exec_driver_sql(
-            "SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid "
-            "JOIN pg_namespace ns ON ns.oid = tc.relnamespace "
-            f"WHERE ns.nspname = current_schema() AND tc.relname IN ({in_tables}) AND NOT i.indisprimary "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
-        ).all()
-        for name, table, _ in fks:
-            conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _ in indexes:
-            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        aside = set_aside(conn, TABLES)
         conn.exec_driver_sql(f"ALTER TABLE payments DISABLE TRIGGER {guard.TRIGGER}")  # as on SQLite
         clock.lap("prepare")
-        _write_all(_Writer(raw, _Format(True, *_day_range(data)), clock), data, timings, ids)
-        for _, sql in indexes:
-            conn.exec_driver_sql(sql)
+        _write_all(Writer(raw, Format(True, *_day_range(data)), clock), data, timings, ids)
+        aside.restore_indexes()
         clock.lap("create indexes")
         _check_paid_within_approved(conn)
         conn.exec_driver_sql(f"ALTER TABLE payments ENABLE TRIGGER {guard.TRIGGER}")
-        for name, table, definition in fks:  # validates every reference again
-            conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        aside.restore_foreign_keys()  # validates every reference again
         clock.lap("foreign keys")
         for table in ID_TABLES:
             conn.exec_driver_sql(

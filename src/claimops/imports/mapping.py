@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from claimops.claims.history import SettlementCheck
 from claimops.errors import ValidationFailed
 
 # target field -> required?
@@ -34,6 +35,9 @@ FIELDS: dict[str, bool] = {
     "region": False,
     "channel": False,
     "description": False,
+    "decided_by": False,  # claimops usernames of who decided, approved and paid in the source system
+    "approved_by": False,
+    "paid_by": False,
 }
 STATUSES = ("open", "closed", "withdrawn", "rejected")
 
@@ -47,6 +51,9 @@ class Mapping:
     default_sum_insured: str | None = None
     denial_reason: str = "OTHER"
     decimal_places: int = 2
+    # RULE: each paid amount is what claimops's settlement rule gives for the claimed amount and the
+    # policy's terms. RECORDED: history from before claimops keeps its amounts, within the sum insured.
+    settlement: SettlementCheck = SettlementCheck.RULE
 
     def source(self, target: str) -> str | None:
         return self.columns.get(target)
@@ -75,6 +82,14 @@ def load_mapping(path: Path) -> Mapping:
         )
     policy = data.get("policy", {})
     options = data.get("options", {})
+    try:
+        settlement = SettlementCheck(str(options.get("settlement", SettlementCheck.RULE.value)))
+    except ValueError:
+        raise ValidationFailed(
+            f"options.settlement is {options['settlement']!r}; one of: "
+            + ", ".join(s.value for s in SettlementCheck),
+            code="MAPPING_INVALID",
+        ) from None
     values = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data.get("values", {}).items()}
     return Mapping(
         columns=columns,
@@ -83,4 +98,5 @@ def load_mapping(path: Path) -> Mapping:
         policy_template=str(policy.get("number_template", "{claim_ref}")),
         default_sum_insured=None if "sum_insured" not in policy else str(policy["sum_insured"]),
         denial_reason=str(options.get("denial_reason", "OTHER")),
+        settlement=settlement,
     )

@@ -52,6 +52,10 @@ class HistoricClaim:
     channel: str
     description: str
     steps: list[Step] = field(default_factory=list)
+    # who decided, approved and paid in the source system: claimops usernames ("": the importer)
+    decided_by: str = ""
+    approved_by: str = ""
+    paid_by: str = ""
 
 
 def _text(value: Any) -> str:
@@ -229,6 +233,9 @@ class RowParser:
             region=_text(self.get(raw, "region"))[:32],
             channel=_text(self.get(raw, "channel"))[:32],
             description=_text(self.get(raw, "description"))[:4000],
+            decided_by=_text(self.get(raw, "decided_by")),
+            approved_by=_text(self.get(raw, "approved_by")),
+            paid_by=_text(self.get(raw, "paid_by")),
         )
         try:
             claim.steps = rebuild_steps(claim, status, accepted, decided, paid_at, closed)
@@ -261,7 +268,9 @@ def rebuild_steps(
         if c.paid_amount > 0:
             assert paid_at is not None
             decide_at = min(decided or paid_at, paid_at)
-            plan += [(Action.DECIDE, decide_at), (Action.RELEASE, decide_at), (Action.PAY, paid_at)]
+            # an approver named in the source approves the decision; otherwise it is released at once
+            onward = Action.APPROVE if c.approved_by else Action.RELEASE
+            plan += [(Action.DECIDE, decide_at), (onward, decide_at), (Action.PAY, paid_at)]
             c.outcome = Outcome.APPROVED if c.paid_amount >= c.claimed_amount else Outcome.PARTIAL
             if status == "closed":
                 plan.append((Action.CLOSE, max(closed or paid_at, paid_at)))

@@ -16,19 +16,26 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from claimops.claims.bulk import BulkClaim, BulkDecision, BulkPayment, Step, write_claims
+from claimops.claims.bulk import write_claims
+from claimops.claims.bulk_claims import BulkClaim, BulkDecision, BulkPayment, Person, Step, problems
+from claimops.claims.history import SettlementCheck
 from claimops.claims.lifecycle import Action, Outcome
 from claimops.claims.models import Claim
+from claimops.claims.settlement import PolicyTerms, payable
 from claimops.customers.models import Customer
 from claimops.errors import ValidationFailed
 from claimops.imports.mapping import Mapping
 from claimops.imports.rows import HistoricClaim, RowError, RowParser
 from claimops.masking import mask_text
+from claimops.money import ZERO, to_money
+from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 from claimops.users.actor import Actor
+from claimops.users.models import User
+from claimops.users.roles import Role
 
 BATCH = 5000
 
@@ -113,6 +120,13 @@ def import_claims(
             if c.claim_number in existing
         )
         parsed = [c for c in parsed if c.claim_number not in existing]
+    people = _people(session, actor, parsed)
+    errors.extend(people.errors)
+    refused = {e.row for e in people.errors}
+    parsed = [c for c in parsed if c.row not in refused]
+    broken = _check_histories(session, actor, parsed, people, mapping)
+    errors.extend(broken)
+    parsed = [c for c in parsed if c.row not in {e.row for e in broken}]
     errors.sort(key=lambda e: e.row)
     report = None
     if errors:
@@ -126,8 +140,39 @@ def import_claims(
                 details={"error_report": str(report)},
             )
     for start in range(0, len(parsed), BATCH):
-        _write(session, actor, parsed[start : start + BATCH], mapping)
+        _write(session, actor, parsed[start : start + BATCH], mapping, people)
     return ImportResult(len(rows), len(parsed), len({e.row for e in errors}), errors, report)
+
+
+@dataclass
+class _People:
+    """The importer and the claimops users the file names as deciders, approvers and payers."""
+
+    persons: dict[int | None, Person]
+    ids: dict[str, int]
+    errors: list[RowError]
+
+    def id_of(self, name: str, default: int | None) -> int | None:
+        return self.ids[name] if name else default
+
+
+def _named(c: HistoricClaim) -> list[tuple[str, str]]:
+    return [("decided_by", c.decided_by), ("approved_by", c.approved_by), ("paid_by", c.paid_by)]
+
+
+def _people(session: Session, actor: Actor, claims: list[HistoricClaim]) -> _People:
+    names = {n for c in claims for n in (c.decided_by, c.approved_by, c.paid_by) if n}
+    users = list(session.scalars(select(User).where(User.username.in_(sorted(names)))))
+    persons: dict[int | None, Person] = {actor.id: Person(actor.role, actor.authority)}
+    persons.update({u.id: Person(Role(u.role), u.authority_limit) for u in users})
+    ids = {u.username: u.id for u in users}
+    errors = [
+        RowError(c.row, target, f"no claimops user named {name!r}")
+        for c in claims
+        for target, name in _named(c)
+        if name and name not in ids
+    ]
+    return _People(persons, ids, errors)
 
 
 def _existing_numbers(session: Session, numbers: list[str]) -> set[str]:
@@ -140,6 +185,71 @@ def _existing_numbers(session: Session, numbers: list[str]) -> set[str]:
 
 def _synthetic_id(policy_number: str) -> str:
     return "IMP" + hashlib.sha256(policy_number.encode()).hexdigest()[:20].upper()
+
+
+def _implied_policy(c: HistoricClaim) -> dict[str, Any]:
+    """The policy a row implies when claimops does not hold it yet."""
+    incident: date = c.incident_date
+    return {
+        "policy_number": c.policy_number,
+        "line": c.line.value,
+        "effective_from": c.effective_from or incident.replace(month=1, day=1),
+        "effective_to": c.effective_to or incident.replace(month=12, day=31),
+        "sum_insured": c.sum_insured or max(c.claimed_amount, c.paid_amount, Decimal("0.01")),
+        "deductible": c.deductible,
+        "coinsurance_rate": c.coinsurance_rate,
+        "channel": c.channel,
+    }
+
+
+def _terms(session: Session, claims: list[HistoricClaim]) -> dict[str, PolicyTerms]:
+    """policy_number -> its terms: those claimops holds, with what it has paid on them, or those the
+    first row of the policy number implies (the checker adds what the file pays before each decision)."""
+    numbers = sorted({c.policy_number for c in claims})
+    in_file = Policy.policy_number.in_(numbers)
+    held = {p.policy_number: p for p in session.scalars(select(Policy).where(in_file))}
+    paid_held: dict[str, Decimal] = {
+        number: to_money(Decimal(str(total)))
+        for number, total in session.execute(
+            select(Policy.policy_number, func.sum(Payment.amount))
+            .join(Claim, Claim.policy_id == Policy.id)
+            .join(Payment, Payment.claim_id == Claim.id)
+            .where(in_file)
+            .group_by(Policy.policy_number)
+        )
+    }
+    terms: dict[str, PolicyTerms] = {}
+    keys = ("effective_from", "effective_to", "sum_insured", "deductible", "coinsurance_rate")
+    for c in claims:
+        if c.policy_number in terms:
+            continue
+        if (p := held.get(c.policy_number)) is not None:
+            terms[c.policy_number] = PolicyTerms(
+                p.effective_from,
+                p.effective_to,
+                p.sum_insured,
+                p.deductible,
+                p.coinsurance_rate,
+                paid_held.get(c.policy_number, ZERO),
+            )
+        else:
+            v = _implied_policy(c)
+            terms[c.policy_number] = PolicyTerms(*(v[k] for k in keys))
+    return terms
+
+
+def _check_histories(
+    session: Session, actor: Actor, claims: list[HistoricClaim], people: _People, mapping: Mapping
+) -> list[RowError]:
+    """Every rebuilt history held to claimops's rules by the checker the demo data goes through
+    (claims/history.py); a row that breaks one is rejected with the first rule it breaks."""
+    terms = _terms(session, claims)
+    index = {n: i for i, n in enumerate(terms)}  # stands in for the policy id until it is written
+    bulk = [
+        _bulk(c, index[c.policy_number], 0, actor, mapping, people, terms[c.policy_number]) for c in claims
+    ]
+    found = problems(bulk, people=people.persons, settlement=mapping.settlement)
+    return [RowError(claims[i].row, "history", why) for i, why in sorted(found.items())]
 
 
 def _policies(session: Session, claims: list[HistoricClaim]) -> dict[str, tuple[int, int]]:
@@ -176,22 +286,9 @@ def _policies(session: Session, claims: list[HistoricClaim]) -> dict[str, tuple[
             insert(Customer).returning(Customer.id_number, Customer.id), unique_new
         ):
             customers[idn] = cid
-    policy_rows = []
-    for c in todo:
-        incident: date = c.incident_date
-        policy_rows.append(
-            {
-                "policy_number": c.policy_number,
-                "line": c.line.value,
-                "customer_id": customers[id_numbers[c.policy_number]],
-                "effective_from": c.effective_from or incident.replace(month=1, day=1),
-                "effective_to": c.effective_to or incident.replace(month=12, day=31),
-                "sum_insured": c.sum_insured or max(c.claimed_amount, c.paid_amount, Decimal("0.01")),
-                "deductible": c.deductible,
-                "coinsurance_rate": c.coinsurance_rate,
-                "channel": c.channel,
-            }
-        )
+    policy_rows = [
+        {**_implied_policy(c), "customer_id": customers[id_numbers[c.policy_number]]} for c in todo
+    ]
     for number, pid, cid in session.execute(
         insert(Policy).returning(Policy.policy_number, Policy.id, Policy.customer_id), policy_rows
     ):
@@ -199,53 +296,86 @@ def _policies(session: Session, claims: list[HistoricClaim]) -> dict[str, tuple[
     return known
 
 
-def _write(session: Session, actor: Actor, claims: list[HistoricClaim], mapping: Mapping) -> None:
-    policies = _policies(session, claims)
-    bulk = []
-    for c in claims:
-        pid, cid = policies[c.policy_number]
-        steps = [Step(s.action, s.at, actor.id, actor.name) for s in c.steps]
-        decide = next((s for s in c.steps if s.action is Action.DECIDE), None)
-        paid = next((s for s in c.steps if s.action is Action.PAY), None)
-        decision = None
-        if decide is not None and c.outcome is not None:
-            decision = BulkDecision(
-                outcome=c.outcome.value,
-                assessed_loss=c.claimed_amount,
-                approved_amount=c.paid_amount,
-                reason_codes=[mapping.denial_reason] if c.outcome is Outcome.DENIED else [],
-                decided_by=actor.id,
-                decided_at=decide.at,
-                payment_method="other" if c.paid_amount else None,
+def _bulk(
+    c: HistoricClaim, pid: int, cid: int, actor: Actor, mapping: Mapping, people: _People, terms: PolicyTerms
+) -> BulkClaim:
+    """The claim as the bulk path takes it; steps are the importer's but for the people the row names."""
+    by = {
+        Action.DECIDE: c.decided_by,
+        Action.RELEASE: c.decided_by,  # a release is the decision's own move
+        Action.APPROVE: c.approved_by,
+        Action.PAY: c.paid_by,
+    }
+    steps = [
+        Step(s.action, s.at, people.id_of(name, actor.id), name or actor.name)
+        for s in c.steps
+        for name in [by.get(s.action, "")]
+    ]
+    decide = next((s for s in c.steps if s.action is Action.DECIDE), None)
+    approve = next((s for s in c.steps if s.action is Action.APPROVE), None)
+    paid = next((s for s in c.steps if s.action is Action.PAY), None)
+    decision = None
+    if decide is not None and c.outcome is not None:
+        outcome, reasons = c.outcome, [mapping.denial_reason] if c.outcome is Outcome.DENIED else []
+        if mapping.settlement is SettlementCheck.RULE and outcome is not Outcome.DENIED:
+            # as claimops decides: approved, or partial where the sum insured limits the amount
+            amount, gross = payable(c.claimed_amount, terms)
+            outcome, reasons = (
+                (Outcome.PARTIAL, ["LIMIT_REACHED"]) if amount < gross else (Outcome.APPROVED, [])
             )
-        payment = None
-        if paid is not None:
-            payment = BulkPayment(
-                amount=c.paid_amount,
-                method="other",
-                payee_name=c.holder_name or "历史赔款",
-                paid_at=paid.at,
-                released_by=actor.id,
-                idempotency_key=f"import-{c.claim_number}",
-            )
-        bulk.append(
-            BulkClaim(
-                claim_number=c.claim_number,
-                policy_id=pid,
-                customer_id=cid,
-                line=c.line.value,
-                incident_date=c.incident_date,
-                reported_at=c.reported_at,
-                claimed_amount=c.claimed_amount,
-                steps=steps,
-                reporter_id=actor.id,
-                reporter=actor.name,
-                region=c.region,
-                channel=c.channel or "import",
-                description=c.description,
-                decision=decision,
-                payment=payment,
-            )
+        decision = BulkDecision(
+            outcome=outcome.value,
+            assessed_loss=c.claimed_amount,
+            approved_amount=c.paid_amount,
+            reason_codes=reasons,
+            decided_by=people.id_of(c.decided_by, actor.id),
+            decided_at=decide.at,
+            payment_method="other" if c.paid_amount else None,
+            requires_approval=approve is not None,
+            approved_by=people.id_of(c.approved_by, None) if approve is not None else None,
+            approved_at=approve.at if approve is not None else None,
         )
-    write_claims(session, bulk)
+    payment = None
+    if paid is not None:
+        payment = BulkPayment(
+            amount=c.paid_amount,
+            method="other",
+            payee_name=c.holder_name or "历史赔款",
+            paid_at=paid.at,
+            released_by=people.id_of(c.paid_by, actor.id),
+            idempotency_key=f"import-{c.claim_number}",
+        )
+    return BulkClaim(
+        claim_number=c.claim_number,
+        policy_id=pid,
+        customer_id=cid,
+        line=c.line.value,
+        incident_date=c.incident_date,
+        reported_at=c.reported_at,
+        claimed_amount=c.claimed_amount,
+        steps=steps,
+        reporter_id=actor.id,
+        reporter=actor.name,
+        region=c.region,
+        channel=c.channel or "import",
+        description=c.description,
+        decision=decision,
+        payment=payment,
+        terms=terms,
+    )
+
+
+def _write(
+    session: Session,
+    actor: Actor,
+    claims: list[HistoricClaim],
+    mapping: Mapping,
+    people: _People,
+) -> None:
+    terms = _terms(session, claims)
+    policies = _policies(session, claims)
+    bulk = [
+        _bulk(c, *policies[c.policy_number], actor, mapping, people, terms[c.policy_number]) for c in claims
+    ]
+    write_claims(session, bulk, people=people.persons, settlement=mapping.settlement)
     session.flush()

@@ -112,13 +112,16 @@ def claims_select(
     ground_truth : bool
         Left-join the demo ground-truth table (``fraud``, ``fraud_pattern``); it must exist.
     """
+    latest = select(func.max(Decision.id)).group_by(Decision.claim_id)
     decisions = (
         select(
             Decision.claim_id.label("claim_id"),
             func.min(Decision.decided_at).label("decided_at"),
             func.count().label("decisions_count"),
-            # a reopened claim's supplementary decision approves an amount on top of the first
-            type_coerce(func.sum(Decision.approved_amount), Money()).label("approved_total"),
+            # a supplementary decision after a reopening carries the new approved total: the latest counts
+            type_coerce(func.sum(case((Decision.id.in_(latest), Decision.approved_amount))), Money()).label(
+                "approved_total"
+            ),
         )
         .group_by(Decision.claim_id)
         .subquery("d")
