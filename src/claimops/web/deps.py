@@ -11,6 +11,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from claimops.claims.scoring import RiskScorer
 from claimops.clock import utcnow
 from claimops.config import Settings
 from claimops.db import session_factory
@@ -76,6 +77,15 @@ async def get_engine_dep(request: Request) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(get_engine_dep)]
+
+
+async def get_risk_scorer(request: Request) -> RiskScorer:
+    """The risk scorer the application wired in (app.state.risk_scorer) for the claims review."""
+    scorer: RiskScorer = request.app.state.risk_scorer
+    return scorer
+
+
+RiskScorerDep = Annotated[RiskScorer, Depends(get_risk_scorer)]
 
 
 def client_address(request: Request) -> str:
