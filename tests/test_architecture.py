@@ -17,7 +17,6 @@ KNOWN = {
     ("claims", "documents"),
     ("claims", "payments"),
     ("claims", "policies"),
-    ("claims", "users"),
     ("claims", "web"),
     ("documents", "payments"),
     ("documents", "web"),

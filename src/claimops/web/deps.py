@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from claimops.claims.scoring import RiskScorer
 from claimops.clock import utcnow
 from claimops.config import Settings
 from claimops.db import session_factory
@@ -21,6 +20,9 @@ from claimops.users.actor import Actor
 from claimops.users.models import User
 from claimops.users.security import csrf_token, decode_token, same
 from claimops.users.service import actor_for, user_for_token
+
+if TYPE_CHECKING:  # typing only: the toolkit imports no business domain at run time
+    from claimops.claims.scoring import RiskScorer
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 COOKIE = "claimops_token"
@@ -85,7 +87,7 @@ async def get_risk_scorer(request: Request) -> RiskScorer:
     return scorer
 
 
-RiskScorerDep = Annotated[RiskScorer, Depends(get_risk_scorer)]
+RiskScorerDep = Annotated["RiskScorer", Depends(get_risk_scorer)]
 
 
 def client_address(request: Request) -> str:
