@@ -29,6 +29,7 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 browser-deps:  ## Debian: the chromium and CJK fonts the browser tests drive (root)
 	apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk

@@ -7,6 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from claimops.claims.scoring import RiskScorer
+from claimops.mining.service.scoring import score_for_review
+
+# The claims review's scorer as the application wires it (mining's current risk model).
+RISK_SCORER: RiskScorer = score_for_review
+
 PASSWORD = "s3cret-pass-2026"
 # username, role, authority limit
 STAFF: list[tuple[str, str, Decimal | None]] = [
@@ -153,6 +159,7 @@ class Walk:
             cmd=cmd,
             now=reported_at,
             settings=settings,
+            risk_scorer=RISK_SCORER,
         )
         self.number = self.claim.claim_number
 
@@ -173,6 +180,7 @@ class Walk:
             cmd=ActionIn(**kw),
             now=self.after(days),
             settings=self.settings,
+            risk_scorer=RISK_SCORER,
         )
         return self
 
@@ -367,6 +375,7 @@ def committed_claims(engine: Any, settings: Any, n: int, *, documents: bool = Fa
                     data=content,
                     now=walk.after(0),
                     settings=settings,
+                    risk_scorer=RISK_SCORER,
                 )
     return numbers
 

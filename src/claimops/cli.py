@@ -246,19 +246,15 @@ def demo(
     seed: int = 42,
 ) -> None:
     """Everything in one go: schema, demo data and users, then the web app."""
-    from sqlalchemy import func, select
-
-    from claimops.claims.models import Claim
-    from claimops.db import get_engine, unit_of_work
+    from claimops.db import get_engine
     from claimops.demo.bulk import seed_database
-    from claimops.migrate import upgrade
+    from claimops.migrate import claims_held, upgrade
 
     os.environ.setdefault("CLAIMOPS_STP_ENABLED", "true")
     get_settings.cache_clear()
     settings = get_settings()
     upgrade(settings.resolved_database_url)
-    with unit_of_work() as session:
-        existing = session.scalar(select(func.count(Claim.id))) or 0
+    existing = claims_held(settings.resolved_database_url)
     if existing:
         typer.echo(f"database already holds {existing} claims; not seeding again")
     else:

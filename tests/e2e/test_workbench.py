@@ -22,7 +22,8 @@ from claimops.clock import local_date, utcnow
 from claimops.db import unit_of_work
 from claimops.documents.service import upload_document
 from claimops.errors import NotFound
-from claimops.payments.service import payments_for
+from claimops.mining.service.scoring import score_for_review as RISK_SCORER
+from claimops.payments.queries import payments_for
 from claimops.policies.schemas import PolicyIn
 from claimops.policies.service import create_policy, get_policy
 from claimops.users.actor import Actor
@@ -114,6 +115,7 @@ def seed_claim(live: Live, *, decided: bool, amount: str = "12000.00") -> str:
             ),
             now=now,
             settings=live.settings,
+            risk_scorer=RISK_SCORER,
         )
         number = claim.claim_number
         claims.perform(
@@ -124,6 +126,7 @@ def seed_claim(live: Live, *, decided: bool, amount: str = "12000.00") -> str:
             cmd=ActionIn(),
             now=now,
             settings=live.settings,
+            risk_scorer=RISK_SCORER,
         )
         for doc in AUTO_DOCS:
             upload_document(
@@ -135,6 +138,7 @@ def seed_claim(live: Live, *, decided: bool, amount: str = "12000.00") -> str:
                 data=PDF,
                 now=now,
                 settings=live.settings,
+                risk_scorer=RISK_SCORER,
             )
         claims.perform(
             session=s,
@@ -144,6 +148,7 @@ def seed_claim(live: Live, *, decided: bool, amount: str = "12000.00") -> str:
             cmd=ActionIn(),
             now=now,
             settings=live.settings,
+            risk_scorer=RISK_SCORER,
         )
         if decided:
             claims.decide(

@@ -37,7 +37,7 @@ from claimops.payments.guards import first_overpaid_claim
 from claimops.payments.models import Payment
 from claimops.payments.schemas import PaymentIn
 from claimops.payments.service import release_payment
-from factories import make_policy, staff_actor
+from factories import RISK_SCORER, make_policy, staff_actor
 
 CLAIMED = Decimal("10000.00")
 SUM_INSURED = Decimal("20000.00")
@@ -82,6 +82,7 @@ class PaidNeverAboveApproved(RuleBasedStateMachine):
             ),
             now=self._tick(),
             settings=self.app_settings,
+            risk_scorer=RISK_SCORER,
         )
         for action in (Action.ACCEPT, Action.START_REVIEW):
             self._do(action, claim.claim_number, "handler")
@@ -139,6 +140,7 @@ class PaidNeverAboveApproved(RuleBasedStateMachine):
                 cmd=ActionIn(note="step"),
                 now=self._tick(),
                 settings=self.app_settings,
+                risk_scorer=RISK_SCORER,
             )
         )
 

@@ -30,6 +30,7 @@ from claimops.claims.models import Claim, ClaimEvent
 from claimops.config import Settings
 from claimops.db import DbLimits, is_busy, make_engine, reading
 from claimops.documents.models import Document
+from claimops.i18n import t
 from claimops.migrate import upgrade
 from factories import PNG
 
@@ -209,9 +210,12 @@ def test_a_lock_wait_beyond_the_timeout_is_503_busy_and_changes_nothing(
             files=files,
             headers=tokens["handler"],
         )
-    for r in (by_api, by_page, by_upload):
+    for r in (by_api, by_upload):
         assert r.status_code == 503, r.text
         assert r.json()["error"]["code"] == "BUSY" and r.headers["retry-after"] == "2"
+    # a page gets the error page (rendered without the busy database), with the same Retry-After
+    assert by_page.status_code == 503 and by_page.headers["content-type"].startswith("text/html")
+    assert t("error.BUSY", "zh") in by_page.text and by_page.headers["retry-after"] == "2"
     assert short.pool.checkedout() == 0  # rolled back and returned
     assert api.ok(api.get("handler", f"/claims/{number}"))["status"] == "reported"
     assert documents_of(engine, number) == 0

@@ -17,7 +17,7 @@ from api_helpers import Api
 from claimops.claims.models import Claim
 from claimops.config import Settings
 from claimops.users.security import ALGORITHM
-from factories import claim_json, make_policy, policy_json, staff_actor
+from factories import RISK_SCORER, claim_json, make_policy, policy_json, staff_actor
 
 REPORTS = ["summary", "claims", "payments", "timings", "decisions", "backlog", "handlers", "trend", "deck"]
 
@@ -160,7 +160,9 @@ def test_a_late_report_with_a_reason_is_taken_and_the_reason_kept(
         late_report_reason=" 电话报案，系统故障后补录 ",
     )
     actor = staff_actor(session, "handler")
-    claim = report_claim(session=session, actor=actor, cmd=cmd, now=now, settings=settings)
+    claim = report_claim(
+        session=session, actor=actor, cmd=cmd, now=now, settings=settings, risk_scorer=RISK_SCORER
+    )
     report = claim.events[0]
     assert report.note == "电话报案，系统故障后补录"
     assert report.data["late_report_reason"] == "电话报案，系统故障后补录"

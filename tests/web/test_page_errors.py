@@ -79,6 +79,25 @@ def test_a_missing_claim_is_an_error_page_on_the_workbench_and_json_in_the_api(
     assert r.status_code == 404 and r.json()["error"]["code"] == "CLAIM_NOT_FOUND"
 
 
+def test_an_unknown_path_is_the_html_error_page_and_json_only_under_the_api(
+    browser: TestClient, api: Api
+) -> None:
+    web_login(browser, "reviewer")
+    for path in ("/no-such-page", "/claims/CLM-1/no-such-tab", "/static/no-such-file.css"):
+        page = browser.get(path)
+        assert page.status_code == 404, path
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert alert(page.text) == t("error.NOT_FOUND", "zh"), path
+    wrong = browser.put("/login")
+    assert wrong.status_code == 405 and wrong.headers["content-type"].startswith("text/html")
+    assert alert(wrong.text) == t("error.METHOD_NOT_ALLOWED", "zh")
+    assert alert(browser.get("/no-such-page?lang=en").text) == t("error.NOT_FOUND", "en")
+    browser.cookies.clear()
+    r = api.get("reviewer", "/no-such-resource")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
+    assert r.json()["error"]["code"] == "NOT_FOUND"
+
+
 def test_a_page_without_a_session_goes_to_the_login_form(browser: TestClient) -> None:
     for method, path in (("GET", "/claims/CLM-1"), ("GET", "/dashboard"), ("POST", "/policies/new")):
         r = browser.request(method, path, follow_redirects=False)

@@ -12,7 +12,15 @@ from claimops.claims.schemas import ClaimOut, ClaimPage, ReportIn
 from claimops.claims.views import detail, summary
 from claimops.schemas import Day
 from claimops.users.access import CLAIM_API, record_access
-from claimops.web.deps import ActorDep, ClientAddress, LangDep, NowDep, SessionDep, SettingsDep
+from claimops.web.deps import (
+    ActorDep,
+    ClientAddress,
+    LangDep,
+    NowDep,
+    RiskScorerDep,
+    SessionDep,
+    SettingsDep,
+)
 from claimops.web.errors import responses
 
 router = APIRouter(prefix="/claims", tags=["claims"], responses=responses(401, 403))
@@ -26,9 +34,17 @@ router = APIRouter(prefix="/claims", tags=["claims"], responses=responses(401, 4
     responses=responses(400, 404, 413, 422),
 )
 def report(
-    body: ReportIn, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep, lang: LangDep
+    body: ReportIn,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    settings: SettingsDep,
+    lang: LangDep,
+    risk_scorer: RiskScorerDep,
 ) -> ClaimOut:
-    claim = service.report_claim(session=session, actor=actor, cmd=body, now=now, settings=settings)
+    claim = service.report_claim(
+        session=session, actor=actor, cmd=body, now=now, settings=settings, risk_scorer=risk_scorer
+    )
     return detail(session, claim, lang)
 
 
@@ -98,6 +114,7 @@ def act(
     now: NowDep,
     settings: SettingsDep,
     lang: LangDep,
+    risk_scorer: RiskScorerDep,
     body: Annotated[dict[str, Any] | None, Body()] = None,
 ) -> ClaimOut:
     claim = service.act(
@@ -108,5 +125,6 @@ def act(
         payload=body or {},
         now=now,
         settings=settings,
+        risk_scorer=risk_scorer,
     )
     return detail(session, claim, lang)

@@ -37,7 +37,7 @@ from claimops.reference import CHANNELS
 from claimops.schemas import in_date_range, parse
 from claimops.users.access import CLAIM_PAGE, record_access
 from claimops.users.roles import can
-from claimops.web.deps import SessionDep, client_address
+from claimops.web.deps import RiskScorerDep, SessionDep, client_address
 from claimops.web.pagekit import CsrfForm, Page, PageDep, form_values, redisplay, text, texts
 
 router = APIRouter(include_in_schema=False)
@@ -126,7 +126,7 @@ def new_claim_form(page: PageDep) -> Response:
 
 @router.post("/claims/new")
 @redisplay(_claim_form_again)
-def new_claim(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
+def new_claim(form: CsrfForm, page: PageDep, session: SessionDep, risk_scorer: RiskScorerDep) -> Response:
     cmd = parse(
         ReportIn,
         {
@@ -138,7 +138,12 @@ def new_claim(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
         },
     )
     claim = service.report_claim(
-        session=session, actor=page.actor, cmd=cmd, now=utcnow(), settings=page.settings
+        session=session,
+        actor=page.actor,
+        cmd=cmd,
+        now=utcnow(),
+        settings=page.settings,
+        risk_scorer=risk_scorer,
     )
     return RedirectResponse(f"/claims/{claim.claim_number}", status_code=303)
 
@@ -275,7 +280,12 @@ def _pay(page: Page, session: Session, claim_number: str, form: FormData) -> Non
 @router.post("/claims/{claim_number}/act/{action}")
 @redisplay(_claim_page_again)
 def claim_action(
-    claim_number: str, action: str, form: CsrfForm, page: PageDep, session: SessionDep
+    claim_number: str,
+    action: str,
+    form: CsrfForm,
+    page: PageDep,
+    session: SessionDep,
+    risk_scorer: RiskScorerDep,
 ) -> Response:
     if action == Action.PAY.value:  # a payment is the payments domain's (as in the API)
         _pay(page, session, claim_number, form)
@@ -288,6 +298,7 @@ def claim_action(
             payload=_action_payload(action, form),
             now=utcnow(),
             settings=page.settings,
+            risk_scorer=risk_scorer,
         )
     anchor = "#payments" if action == Action.PAY.value else ""
     return RedirectResponse(f"/claims/{claim_number}{anchor}", status_code=303)
@@ -295,7 +306,9 @@ def claim_action(
 
 @router.post("/claims/{claim_number}/documents")
 @redisplay(_claim_page_again)
-def claim_upload(claim_number: str, form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
+def claim_upload(
+    claim_number: str, form: CsrfForm, page: PageDep, session: SessionDep, risk_scorer: RiskScorerDep
+) -> Response:
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise ValidationFailed("choose a file", code="EMPTY_FILE")
@@ -308,5 +321,6 @@ def claim_upload(claim_number: str, form: CsrfForm, page: PageDep, session: Sess
         data=upload.file.read(page.settings.max_upload_bytes + 1),
         now=utcnow(),
         settings=page.settings,
+        risk_scorer=risk_scorer,
     )
     return RedirectResponse(f"/claims/{claim_number}#documents", status_code=303)

@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from claimops.claims.lifecycle import Outcome
+from claimops.documents.schemas import DocumentOut
 from claimops.payments.methods import PaymentMethod, normalize_method
+from claimops.payments.schemas import PaymentOut
 from claimops.schemas import Day, InputError, Instant, MoneyIn, MoneyOut
 
 
@@ -97,27 +99,6 @@ class DecisionOut(BaseModel):
     requires_approval: bool
     approved_by: str | None
     approved_at: datetime | None
-
-
-class PaymentOut(BaseModel):
-    payment_id: int
-    claim_number: str
-    amount: MoneyOut
-    method: str
-    payee: dict[str, str]
-    status: str
-    idempotency_key: str
-    paid_at: datetime
-
-
-class DocumentOut(BaseModel):
-    id: int
-    doc_type: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_at: datetime
 
 
 class TimingOut(BaseModel):

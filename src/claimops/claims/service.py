@@ -20,6 +20,7 @@ from claimops.claims.models import Claim, ClaimEvent, ClaimFinding, ClaimTiming,
 from claimops.claims.queries import decision_facts, review_facts
 from claimops.claims.review import Finding, ReviewContext, ReviewRules, review, straight_through
 from claimops.claims.schemas import ActionIn, DecideIn, ReportIn
+from claimops.claims.scoring import RiskScorer
 from claimops.claims.settlement import against_paid, settle, validate_reason_codes
 from claimops.claims.timing import stage_durations
 from claimops.clock import as_utc, local_date
@@ -27,7 +28,6 @@ from claimops.config import Settings
 from claimops.db import is_postgres
 from claimops.documents.models import Document
 from claimops.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from claimops.mining.service.scoring import score_for_review
 from claimops.policies.service import get_policy
 from claimops.schemas import parse
 from claimops.users.actor import Actor, system_actor
@@ -136,7 +136,13 @@ def _store_timing(session: Session, claim: Claim, row: ClaimTiming | None = None
 
 
 def report_claim(
-    *, session: Session, actor: Actor, cmd: ReportIn, now: datetime, settings: Settings
+    *,
+    session: Session,
+    actor: Actor,
+    cmd: ReportIn,
+    now: datetime,
+    settings: Settings,
+    risk_scorer: RiskScorer,
 ) -> Claim:
     actor.require("claim.report")
     reported_at = as_utc(cmd.reported_at) if cmd.reported_at else as_utc(now)
@@ -192,7 +198,7 @@ def report_claim(
     first.claim_id = claim.id
     claim.events.append(first)
     _store_timing(session, claim, ClaimTiming(claim_id=claim.id, reported_at=reported_at))
-    run_review(session=session, claim=claim, settings=settings)
+    run_review(session=session, claim=claim, settings=settings, risk_scorer=risk_scorer)
     session.flush()
     return claim
 
@@ -219,10 +225,12 @@ def received_doc_types(session: Session, claim_id: int) -> list[str]:
     return list(session.scalars(select(Document.doc_type).where(Document.claim_id == claim_id).distinct()))
 
 
-def run_review(*, session: Session, claim: Claim, settings: Settings) -> list[Finding]:
+def run_review(
+    *, session: Session, claim: Claim, settings: Settings, risk_scorer: RiskScorer
+) -> list[Finding]:
     """Run the red-flag rules and replace the claim's findings with the result."""
     facts = review_facts(session, claim)
-    risk = score_for_review(session=session, claim=claim, settings=settings)  # None without a model
+    risk = risk_scorer(session=session, claim=claim, settings=settings)  # None without a model
     if risk is not None:
         claim.risk_score = risk.score
     ctx = ReviewContext(
@@ -234,7 +242,7 @@ def run_review(*, session: Session, claim: Claim, settings: Settings) -> list[Fi
         same_incident_claims=facts.same_incident,
         claims_last_year=facts.last_year,
         risk_score=claim.risk_score,
-        risk_reasons=risk.reasons if risk is not None else [],
+        risk_reasons=list(risk.reasons) if risk is not None else [],
     )
     findings = review(ctx, review_rules(settings))
     if facts.has_findings:
@@ -264,6 +272,7 @@ def perform(
     cmd: ActionIn,
     now: datetime,
     settings: Settings,
+    risk_scorer: RiskScorer,
 ) -> Claim:
     """Every lifecycle action that needs no amounts (decide and payments have their own)."""
     if action in (Action.DECIDE, Action.APPROVE, Action.PAY, Action.RELEASE, Action.REPORT):
@@ -289,7 +298,7 @@ def perform(
         session=session, claim=claim, action=action, actor=actor, now=now, note=cmd.note, data=data
     )
     if action in (Action.START_REVIEW, Action.FINISH_INVESTIGATION, Action.REOPEN):
-        findings = run_review(session=session, claim=claim, settings=settings)
+        findings = run_review(session=session, claim=claim, settings=settings, risk_scorer=risk_scorer)
         if (
             action is Action.START_REVIEW
             and settings.stp_enabled
@@ -448,6 +457,7 @@ def act(
     payload: Mapping[str, Any],
     now: datetime,
     settings: Settings,
+    risk_scorer: RiskScorer,
 ) -> Claim:
     """The lifecycle action named `action` with its input as given (the API's body, the page's form):
     the one dispatcher both edges call. Bad input is InvalidInput, an unknown action 404."""
@@ -469,6 +479,7 @@ def act(
             cmd=parse(ActionIn, _action_fields(payload)),
             now=now,
             settings=settings,
+            risk_scorer=risk_scorer,
         )
     raise NotFound(f"unknown action {action!r}", code="UNKNOWN_ACTION")
 

@@ -13,19 +13,17 @@ from claimops.claims.schemas import (
     ClaimOut,
     ClaimSummaryOut,
     DecisionOut,
-    DocumentOut,
     EventOut,
     FindingOut,
-    PaymentOut,
     TimingOut,
 )
 from claimops.claims.service import timing_row
-from claimops.documents.service import documents_for
+from claimops.documents.queries import documents_for
+from claimops.documents.views import document_out
 from claimops.i18n import t
-from claimops.masking import mask_account, mask_name
-from claimops.payments.methods import PaymentMethod
-from claimops.payments.models import Payment
-from claimops.payments.service import payments_for
+from claimops.masking import mask_name
+from claimops.payments.queries import payments_for
+from claimops.payments.views import payment_out
 from claimops.users.models import User
 
 DAY = 86400.0
@@ -58,26 +56,6 @@ def summary(claim: Claim) -> ClaimSummaryOut:
         region=claim.region,
         channel=claim.channel,
         risk_score=claim.risk_score,
-    )
-
-
-def payment_out(payment: Payment, claim_number: str) -> PaymentOut:
-    return PaymentOut(
-        payment_id=payment.id,
-        claim_number=claim_number,
-        amount=payment.amount,
-        method=payment.method,
-        payee={
-            # a provider paid directly (hospital, garage) is an organisation, not personal data
-            "name": payment.payee_name
-            if payment.method == PaymentMethod.DIRECT_TO_PROVIDER
-            else mask_name(payment.payee_name),
-            "bank": payment.payee_bank,
-            "account": mask_account(payment.payee_account),
-        },
-        status=payment.status,
-        idempotency_key=payment.idempotency_key,
-        paid_at=payment.paid_at,
     )
 
 
@@ -169,18 +147,7 @@ def detail(session: Session, claim: Claim, lang: str = "zh") -> ClaimOut:
             approved_at=decision.approved_at,
         ),
         payments=[payment_out(p, claim.claim_number) for p in payments],
-        documents=[
-            DocumentOut(
-                id=d.id,
-                doc_type=d.doc_type,
-                filename=d.filename,
-                content_type=d.content_type,
-                size=d.size,
-                sha256=d.sha256,
-                uploaded_at=d.uploaded_at,
-            )
-            for d in docs
-        ],
+        documents=[document_out(d) for d in docs],
         timing=TimingOut(
             acceptance_days=_days(timing.acceptance_s if timing else None),
             investigation_days=_days(timing.investigation_s if timing else None),

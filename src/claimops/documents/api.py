@@ -4,10 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from claimops.claims.schemas import DocumentOut
+from claimops.documents.schemas import DocumentOut
 from claimops.documents.service import upload_document
+from claimops.documents.views import document_out
 from claimops.errors import PayloadTooLarge
-from claimops.web.deps import ActorDep, NowDep, SessionDep, SettingsDep
+from claimops.web.deps import ActorDep, NowDep, RiskScorerDep, SessionDep, SettingsDep
 from claimops.web.errors import responses
 
 router = APIRouter(prefix="/claims", tags=["documents"], responses=responses(401, 403))
@@ -28,6 +29,7 @@ def upload(
     actor: ActorDep,
     now: NowDep,
     settings: SettingsDep,
+    risk_scorer: RiskScorerDep,
 ) -> DocumentOut:
     # A plain def: FastAPI reads the multipart body before the dependencies open the transaction, and
     # runs the handler in the thread pool, so its database waits never block the event loop.
@@ -43,13 +45,6 @@ def upload(
         data=data,
         now=now,
         settings=settings,
+        risk_scorer=risk_scorer,
     )
-    return DocumentOut(
-        id=doc.id,
-        doc_type=doc.doc_type,
-        filename=doc.filename,
-        content_type=doc.content_type,
-        size=doc.size,
-        sha256=doc.sha256,
-        uploaded_at=doc.uploaded_at,
-    )
+    return document_out(doc)

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claimops.claims import checklist as checklists
 from claimops.claims.lifecycle import TERMINAL, Status
+from claimops.claims.scoring import RiskScorer
 from claimops.claims.service import get_claim, run_review
 from claimops.clock import as_utc
 from claimops.config import Settings
@@ -26,6 +26,7 @@ def upload_document(
     data: bytes,
     now: datetime,
     settings: Settings,
+    risk_scorer: RiskScorer,
 ) -> Document:
     actor.require("document.upload")
     claim = get_claim(session=session, claim_number=claim_number)
@@ -59,9 +60,5 @@ def upload_document(
     )
     session.add(doc)
     session.flush()
-    run_review(session=session, claim=claim, settings=settings)
+    run_review(session=session, claim=claim, settings=settings, risk_scorer=risk_scorer)
     return doc
-
-
-def documents_for(session: Session, claim_id: int) -> list[Document]:
-    return list(session.scalars(select(Document).where(Document.claim_id == claim_id).order_by(Document.id)))

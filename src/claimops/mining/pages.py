@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claimops.claims.lines import LINES
@@ -20,7 +19,8 @@ from claimops.i18n import t
 from claimops.mining.service import jobs
 from claimops.mining.service import refresh as analyses
 from claimops.mining.service.metric_labels import shown_metrics
-from claimops.mining.store.models import MiningModel, MiningResult
+from claimops.mining.store import registry
+from claimops.mining.store.models import MiningResult
 from claimops.mining.store.results import latest
 from claimops.web.deps import SessionDep
 from claimops.web.pagekit import CsrfForm, Page, PageDep, require_page
@@ -71,13 +71,12 @@ def _line(value: str | None) -> str:
 @router.get("/mining", response_class=HTMLResponse, dependencies=READ)
 def overview(v: ViewDep, done: str = "") -> Response:
     runs = {kind: v.stored(kind) for kind in analyses.ANALYSES}
-    current = select(MiningModel).where(MiningModel.current).order_by(MiningModel.kind)
     return v.render(
         "mining.html",
         "overview",
         runs=runs,
         quality=_payload(runs.get("quality")).get(v.lang),
-        models=v.session.scalars(current).all(),
+        models=registry.current_models(v.session),
         shown=lambda kind, metrics: shown_metrics(kind, metrics, v.lang),
         notice=_notice(done, v.lang),
     )

@@ -4,10 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from claimops.claims.schemas import PaymentOut
-from claimops.claims.views import payment_out
-from claimops.payments.schemas import PaymentIn
+from claimops.payments.schemas import PaymentIn, PaymentOut
 from claimops.payments.service import release_payment
+from claimops.payments.views import payment_out
 from claimops.web.deps import ActorDep, NowDep, SessionDep
 from claimops.web.errors import responses
 

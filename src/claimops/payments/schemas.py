@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from claimops.payments.methods import PaymentMethod, normalize_method
-from claimops.schemas import MoneyIn
+from claimops.schemas import MoneyIn, MoneyOut
 
 
 class PayeeIn(BaseModel):
@@ -30,3 +31,14 @@ class PaymentIn(BaseModel):
     @classmethod
     def _payee(cls, v: Any) -> Any:
         return {"name": v} if isinstance(v, str) else v
+
+
+class PaymentOut(BaseModel):
+    payment_id: int
+    claim_number: str
+    amount: MoneyOut
+    method: str
+    payee: dict[str, str]
+    status: str
+    idempotency_key: str
+    paid_at: datetime

@@ -178,7 +178,3 @@ def _check_policy_limit(session: Session, claim: Claim, amount: Decimal) -> None
             f"paying {amount} would exceed the policy's limit {claim.policy.sum_insured} (paid {paid})",
             code="LIMIT_EXCEEDED",
         )
-
-
-def payments_for(session: Session, claim_id: int) -> list[Payment]:
-    return list(session.scalars(select(Payment).where(Payment.claim_id == claim_id).order_by(Payment.id)))

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 import claimops.models  # noqa: F401 - registers every table before any query
+from claimops.claims.scoring import RiskScorer
 from claimops.config import Settings, get_settings
 from claimops.db import get_engine
 from claimops.deck_sections import default_sections
@@ -59,6 +60,7 @@ def create_app(
     settings: Settings | None = None,
     engine: Engine | None = None,
     deck_sections: SectionRegistry | None = None,
+    risk_scorer: RiskScorer | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -75,6 +77,7 @@ def create_app(
     app.state.engine = engine or get_engine(settings.resolved_database_url)
     install_log_masking()
     app.state.deck_sections = deck_sections or default_sections()
+    app.state.risk_scorer = risk_scorer or default_risk_scorer()
     errors.install(app)
     apidocs.install(app)
     app.add_middleware(RequestLimits, settings=settings)
@@ -84,6 +87,13 @@ def create_app(
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.include_router(page_router())
     return app
+
+
+def default_risk_scorer() -> RiskScorer:
+    """The claims review's risk scorer: the current mining model's (None per claim without one)."""
+    from claimops.mining.service.scoring import score_for_review
+
+    return score_for_review
 
 
 def app_from_env() -> FastAPI:

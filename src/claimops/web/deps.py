@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -20,6 +20,9 @@ from claimops.users.actor import Actor
 from claimops.users.models import User
 from claimops.users.security import csrf_token, decode_token, same
 from claimops.users.service import actor_for, user_for_token
+
+if TYPE_CHECKING:  # typing only: the toolkit imports no business domain at run time
+    from claimops.claims.scoring import RiskScorer
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 COOKIE = "claimops_token"
@@ -76,6 +79,15 @@ async def get_engine_dep(request: Request) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(get_engine_dep)]
+
+
+async def get_risk_scorer(request: Request) -> RiskScorer:
+    """The risk scorer the application wired in (app.state.risk_scorer) for the claims review."""
+    scorer: RiskScorer = request.app.state.risk_scorer
+    return scorer
+
+
+RiskScorerDep = Annotated["RiskScorer", Depends(get_risk_scorer)]
 
 
 def client_address(request: Request) -> str:

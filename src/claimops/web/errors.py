@@ -34,6 +34,15 @@ HTTP_CODES = {
 }
 
 
+class HttpError(ClaimopsError):
+    """A refusal by the web server itself (unknown path, wrong method, busy database), for the pages'
+    error page; the API answers these with the JSON error shape directly."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message, code=code)
+        self.status = status
+
+
 class ErrorDetail(BaseModel):
     code: str
     message: str
@@ -109,10 +118,15 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(allowed_methods(request))
+        if not is_api(request):  # an unknown page, a wrong method: the error page, in the user's language
+            error = HttpError(exc.status_code, HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), str(exc.detail))
+            response = await run_in_threadpool(pagekit.error_page, request, error)
+            response.headers.update(headers)
+            return response
         return JSONResponse(
             error_body(HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), str(exc.detail)),
             status_code=exc.status_code,
@@ -127,9 +141,14 @@ def install(app: FastAPI) -> None:
     # The request's unit of work has been rolled back and its connection returned by then (get_session).
     @app.exception_handler(DBAPIError)
     @app.exception_handler(PoolTimeout)
-    async def _database(request: Request, exc: Exception) -> JSONResponse:
+    async def _database(request: Request, exc: Exception) -> Response:
         if is_busy(exc):
             log.warning("busy database on %s %s: %s", request.method, request.url.path, exc)
+            if not is_api(request):  # rendered without the database, which is what is busy
+                busy = HttpError(503, "BUSY", "the database is busy with another request")
+                response = pagekit.plain_error_page(request, busy)
+                response.headers["Retry-After"] = str(RETRY_AFTER)
+                return response
             return busy_response()
         if isinstance(exc, DataError):  # a value the database refuses: out of range, NUL in text
             log.warning("value refused by the database on %s %s: %s", request.method, request.url.path, exc)

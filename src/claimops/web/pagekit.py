@@ -290,3 +290,10 @@ def error_page(request: Request, exc: ClaimopsError) -> Response:
             except ClaimopsError as failed:  # what the form belongs to is gone (a claim number not found)
                 exc = failed
         return page.render("error.html", error=page.error_text(exc), status_code=exc.status)
+
+
+def plain_error_page(request: Request, exc: ClaimopsError) -> Response:
+    """The error page without the database (for when the database is what failed): no user shown."""
+    settings: Settings = request.app.state.settings
+    page = Page(request, None, settings, lang_of(request))
+    return page.render("error.html", error=page.error_text(exc), status_code=exc.status)

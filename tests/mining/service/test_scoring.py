@@ -20,7 +20,7 @@ from claimops.mining.service.scoring import score_claims
 from claimops.mining.service.training import train
 from claimops.policies.schemas import PolicyIn
 from claimops.policies.service import create_policy
-from factories import make_policy, policy_json, staff_actor
+from factories import RISK_SCORER, make_policy, policy_json, staff_actor
 
 END = date(2026, 6, 30)  # the demo fixture's last day
 NIGHT = datetime(2026, 6, 29, 17, 40, tzinfo=UTC)  # 01:40 on 30 June in Shanghai
@@ -48,7 +48,9 @@ def report(
         claimed_amount=Decimal(amount),
         reported_at=at,
     )
-    return report_claim(session=session, actor=actor, cmd=cmd, now=at, settings=settings)
+    return report_claim(
+        session=session, actor=actor, cmd=cmd, now=at, settings=settings, risk_scorer=RISK_SCORER
+    )
 
 
 def risk_findings(session: Session, claim: Claim) -> list[ClaimFinding]:
@@ -127,8 +129,9 @@ def test_without_a_model_the_review_is_unchanged(session: Session, settings: Set
         ),
         now=datetime.now(UTC),
         settings=settings,
+        risk_scorer=RISK_SCORER,
     )
-    findings = run_review(session=session, claim=claim, settings=settings)
+    findings = run_review(session=session, claim=claim, settings=settings, risk_scorer=RISK_SCORER)
     assert claim.risk_score is None
     assert not {f.code for f in findings} & {"HIGH_RISK_SCORE", "RISK_SCORE"}
     assert is_clean(findings) == all(f.severity == "info" for f in findings)

@@ -232,6 +232,11 @@ def history(session: Session, kind: str) -> list[MiningModel]:
     )
 
 
+def current_models(session: Session) -> list[MiningModel]:
+    """The current version of each kind of model, by kind."""
+    return list(session.scalars(select(MiningModel).where(MiningModel.current).order_by(MiningModel.kind)))
+
+
 def set_current(session: Session, kind: str, version: int) -> MiningModel:
     """Make an earlier (or any) version of ``kind`` current again, e.g. to roll back a bad model."""
     _check_kind(kind)

@@ -1,0 +1,1 @@
+"""Importing a customer's claim history from files (checked row by row by claims.history)."""
