@@ -5,9 +5,12 @@ from claimops.customers.models import Customer
 from claimops.db import Base
 from claimops.documents.models import Document
 from claimops.mining.store.models import MiningModel, MiningResult
+from claimops.notifications.models import DeliveryLog, OutboxMessage
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
+from claimops.portal.models import ClaimMessage, CustomerAccount, OneTimeCode, PortalRevokedToken
 from claimops.reporting.indexes import REPORTING_INDEXES
+from claimops.surveys.models import ImprovementAction, SurveyInvitation, SurveyResponse
 from claimops.users.models import AccessLog, LoginThrottle, RevokedToken, User
 
 __all__ = [
@@ -28,4 +31,13 @@ __all__ = [
     "REPORTING_INDEXES",
     "RevokedToken",
     "User",
+    "ClaimMessage",
+    "CustomerAccount",
+    "DeliveryLog",
+    "ImprovementAction",
+    "OneTimeCode",
+    "OutboxMessage",
+    "PortalRevokedToken",
+    "SurveyInvitation",
+    "SurveyResponse",
 ]
