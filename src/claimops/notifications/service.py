@@ -149,5 +149,7 @@ def delivery_log(*, session: Session, limit: int = 50) -> list[DeliveryLog]:
 
 def outbox_for_claim(*, session: Session, claim_id: int) -> list[OutboxMessage]:
     return list(
-        session.scalars(select(OutboxMessage).where(OutboxMessage.claim_id == claim_id).order_by(OutboxMessage.id))
+        session.scalars(
+            select(OutboxMessage).where(OutboxMessage.claim_id == claim_id).order_by(OutboxMessage.id)
+        )
     )
