@@ -10,7 +10,7 @@ from claimops.claims.models import Claim, ClaimEvent
 from claimops.documents.models import Document
 from claimops.i18n import t
 from claimops.notifications.rules import DECISION_MADE, DOCUMENTS_MISSING, KIND_OF_ACTION
-from claimops.notifications.service import customer_lang, enqueue
+from claimops.notifications.service import contact, enqueue
 from claimops.notifications.settings import NotifySettings
 
 
@@ -19,7 +19,8 @@ def on_claim_event(session: Session, claim: Claim, event: ClaimEvent) -> None:
     if kind is None:
         return
     settings = NotifySettings()
-    lang = customer_lang(session, claim.customer_id)
+    to = contact(session, claim.customer_id)
+    lang = to.lang
     portal_url = f"{settings.portal_url}/claims/{claim.claim_number}"
     params: dict[str, object] = {"claim_number": claim.claim_number, "portal_url": portal_url}
     if kind == DOCUMENTS_MISSING:
@@ -39,4 +40,5 @@ def on_claim_event(session: Session, claim: Claim, event: ClaimEvent) -> None:
         claim_id=claim.id,
         params=params,
         now=event.at,
+        to=to,
     )

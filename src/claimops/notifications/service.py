@@ -7,6 +7,7 @@ own savepoint, so a channel that is down can neither block nor roll back a claim
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -33,9 +34,24 @@ def mask_recipient(channel: str, recipient: str) -> str:
     return recipient
 
 
-def customer_lang(session: Session, customer_id: int) -> str:
-    lang = session.scalar(select(CustomerAccount.lang).where(CustomerAccount.customer_id == customer_id))
-    return normalize_lang(lang or "zh")
+@dataclass(frozen=True)
+class Contact:
+    lang: str
+    email: str | None
+    phone: str
+
+
+def contact(session: Session, customer_id: int) -> Contact:
+    """How to reach the customer, in one query: the portal account's e-mail and language, the phone."""
+    row = session.execute(
+        select(Customer.phone, CustomerAccount.email, CustomerAccount.lang, CustomerAccount.active)
+        .outerjoin(CustomerAccount, CustomerAccount.customer_id == Customer.id)
+        .where(Customer.id == customer_id)
+    ).first()
+    if row is None:
+        return Contact("zh", None, "")
+    phone, email, lang, active = row
+    return Contact(normalize_lang(lang or "zh"), email if active else None, phone or "")
 
 
 def enqueue(
@@ -47,19 +63,19 @@ def enqueue(
     params: Mapping[str, Any],
     now: datetime,
     channels: tuple[str, ...] = ("email", "sms", "portal"),
+    to: Contact | None = None,
 ) -> list[OutboxMessage]:
     """One row per channel the customer can be reached on: e-mail when a portal account has one, else
     a text to the phone on file; and a portal message for claim notices."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind}")
-    account = session.scalar(select(CustomerAccount).where(CustomerAccount.customer_id == customer_id))
-    customer = session.get(Customer, customer_id)
-    lang = normalize_lang(account.lang if account else "zh")
+    to = to or contact(session, customer_id)
+    lang = to.lang
     targets: list[tuple[str, str]] = []
-    if "email" in channels and account is not None and account.active:
-        targets.append(("email", account.email))
-    elif "sms" in channels and customer is not None and customer.phone:
-        targets.append(("sms", customer.phone))
+    if "email" in channels and to.email:
+        targets.append(("email", to.email))
+    elif "sms" in channels and to.phone:
+        targets.append(("sms", to.phone))
     if "portal" in channels and claim_id is not None:
         targets.append(("portal", str(customer_id)))
     rows = []

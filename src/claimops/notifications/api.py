@@ -1,0 +1,61 @@
+"""Staff API: the delivery log (recipients masked) and a claim's messages with the claimant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from claimops.notifications.service import delivery_log
+from claimops.portal.service import post_staff_message, staff_messages
+from claimops.web.deps import ActorDep, NowDep, SessionDep
+from claimops.web.errors import responses
+
+router = APIRouter(tags=["notifications"], responses=responses(401, 403))
+
+
+class StaffMessageIn(BaseModel):
+    body: str = Field(min_length=1, max_length=2000)
+
+
+@router.get("/notifications/log", summary="What was sent to whom (masked)")
+def log(session: SessionDep, actor: ActorDep, limit: int = 50) -> list[dict[str, Any]]:
+    actor.require("notification.read")
+    return [
+        {
+            "at": r.at.isoformat(),
+            "kind": r.kind,
+            "channel": r.channel,
+            "to": r.recipient_masked,
+            "ok": r.ok,
+            "error": r.error,
+        }
+        for r in delivery_log(session=session, limit=min(max(limit, 1), 500))
+    ]
+
+
+@router.get(
+    "/claims/{claim_number}/messages",
+    summary="Messages with the claimant (在线客服)",
+    responses=responses(404),
+)
+def messages(claim_number: str, session: SessionDep, actor: ActorDep) -> list[dict[str, Any]]:
+    actor.require("read")
+    return [
+        {"sender": m.sender, "author": m.author, "body": m.body, "at": m.at.isoformat()}
+        for m in staff_messages(session=session, claim_number=claim_number)
+    ]
+
+
+@router.post(
+    "/claims/{claim_number}/messages",
+    status_code=201,
+    summary="Reply to the claimant",
+    responses=responses(404, 422),
+)
+def reply(
+    claim_number: str, body: StaffMessageIn, session: SessionDep, actor: ActorDep, now: NowDep
+) -> dict[str, Any]:
+    m = post_staff_message(session=session, actor=actor, claim_number=claim_number, body=body.body, now=now)
+    return {"sender": m.sender, "author": m.author, "body": m.body, "at": m.at.isoformat()}
