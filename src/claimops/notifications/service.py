@@ -20,7 +20,7 @@ from claimops.i18n import normalize_lang, t
 from claimops.masking import mask_phone
 from claimops.notifications.channels import Channel, DeliveryError
 from claimops.notifications.models import DeliveryLog, OutboxMessage
-from claimops.notifications.rules import KINDS, next_state
+from claimops.notifications.rules import KINDS, SIGN_IN_CODE, next_state
 from claimops.notifications.settings import NotifySettings
 from claimops.portal.models import CustomerAccount
 
@@ -133,6 +133,8 @@ def deliver_due(
         message.attempts += 1
         if not error:
             message.status, message.sent_at, message.last_error = "sent", as_utc(now), ""
+            if message.kind == SIGN_IN_CODE:  # the code is kept only as a hash once it has gone out
+                message.body = "***"
             counts["sent"] += 1
         else:
             message.status, message.next_attempt_at = next_state(
