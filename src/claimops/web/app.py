@@ -54,11 +54,12 @@ def page_router() -> APIRouter:
     from claimops.claims.pages import router as claims
     from claimops.mining.pages import router as mining
     from claimops.policies.pages import router as policies
+    from claimops.portal.pages import router as portal
     from claimops.reporting.pages import router as dashboard
     from claimops.web.login import router as login
 
     pages = APIRouter(include_in_schema=False)
-    for router in (login, claims, policies, dashboard, mining):
+    for router in (login, claims, policies, dashboard, mining, portal):
         pages.include_router(router)
     return pages
 
