@@ -38,9 +38,9 @@ from claimops.claims.models import Claim
 from claimops.clock import utcnow
 from claimops.config import get_settings
 from claimops.db import allow_long_statements
-from claimops.demo.customers import seed_customers
 from claimops.demo import generator as g
 from claimops.demo import names
+from claimops.demo.customers import seed_customers
 from claimops.demo.truth import metadata as truth_metadata
 from claimops.documents import storage
 from claimops.errors import ValidationFailed

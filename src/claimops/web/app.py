@@ -55,11 +55,13 @@ def page_router() -> APIRouter:
     from claimops.mining.pages import router as mining
     from claimops.policies.pages import router as policies
     from claimops.portal.pages import router as portal
+    from claimops.portal.staff_pages import router as staff_messages
     from claimops.reporting.pages import router as dashboard
+    from claimops.surveys.pages import router as surveys
     from claimops.web.login import router as login
 
     pages = APIRouter(include_in_schema=False)
-    for router in (login, claims, policies, dashboard, mining, portal):
+    for router in (login, claims, policies, dashboard, mining, portal, staff_messages, surveys):
         pages.include_router(router)
     return pages
 
@@ -72,6 +74,9 @@ def install_claim_listeners(settings: Settings) -> None:
 
     hooks.register("notifications", on_claim_event)
     hooks.register("surveys", invitation_listener(settings))
+    from claimops.portal.staff_pages import messages_panel
+
+    hooks.register_panel("messages", messages_panel)
 
 
 def create_app(
