@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 class ClaimListener(Protocol):
-    def __call__(self, session: Session, claim: Claim, event: ClaimEvent) -> None: ...
+    def __call__(self, session: Session, claim: Claim, event: ClaimEvent, /) -> None: ...
 
 
 _listeners: dict[str, ClaimListener] = {}

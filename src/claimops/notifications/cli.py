@@ -74,7 +74,7 @@ class MailboxHandler:
         if self.echo:
             mail = message_from_bytes(content, policy=email_policy.default)
             body = mail.get_body(("plain",))
-            text = body.get_content() if body is not None else ""  # type: ignore[union-attr]
+            text = body.get_content() if body is not None else ""
             typer.echo(f"\n--- mail to {mail['To']}: {mail['Subject']}\n{text}")
         return "250 OK"
 

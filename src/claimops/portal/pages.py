@@ -20,7 +20,8 @@ from claimops.portal.views import claim_out, detail_out
 from claimops.surveys import service as surveys
 from claimops.users.security import csrf_token
 from claimops.web.deps import ClientAddress, EngineDep, LangDep, NowDep, SessionDep, SettingsDep, lang_of
-from claimops.web.pagekit import LANG_COOKIE, Page, context, error_text, redisplay, templates
+from claimops.web.pagekit import LANG_COOKIE, Page, error_text, redisplay
+from claimops.web.templating import context, templates
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 

@@ -11,7 +11,8 @@ from claimops.claims.hooks import CSRF_SLOT
 from claimops.i18n import t
 from claimops.portal.service import messages_for, post_staff_message
 from claimops.web.deps import NowDep, SessionDep
-from claimops.web.pagekit import CsrfForm, PageDep, context, require_page, templates, text
+from claimops.web.pagekit import CsrfForm, PageDep, require_page, text
+from claimops.web.templating import context, templates
 
 router = APIRouter(include_in_schema=False)
 

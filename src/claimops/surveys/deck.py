@@ -32,6 +32,12 @@ def _interval(e: Estimate, scale: float = 100, unit: str = "%") -> str:
     return f"95% CI {scale * e.low:.1f}{unit}–{scale * e.high:.1f}{unit}"
 
 
+def _metric(value: float | None, share: bool) -> str:
+    if value is None:
+        return "—"
+    return f"{100 * value:.1f}%" if share else f"{value:.2f}"
+
+
 def _change(now: float | None, before: float | None, lang: str, scale: float = 1, unit: str = "") -> str:
     if now is None or before is None:
         return t("survey.deck.no_previous", lang)
@@ -159,19 +165,15 @@ def satisfaction_section(session: Session, period: Period, lang: str, /) -> Sect
     for action in service.list_actions(session=session):
         e = service.effect(session=session, action=action, today=period.last_day)
         c = e.comparison
-        fmt = (
-            (lambda v: "—" if v is None else f"{100 * v:.1f}%")
-            if action.metric == "csat"
-            else (lambda v: "—" if v is None else f"{v:.2f}")
-        )
+        share = action.metric == "csat"
         verdict = t("survey.significant" if c.beyond_noise else "survey.noise", lang)
         action_rows.append(
             [
                 action.problem[:40],
                 t(f"survey.{action.metric}", lang) if action.metric in SCALES else action.metric.upper(),
                 t(f"survey.status_value.{action.status}", lang),
-                f"{fmt(c.before.value)} (n={c.before.n})",
-                f"{fmt(c.after.value)} (n={c.after.n})",
+                f"{_metric(c.before.value, share)} (n={c.before.n})",
+                f"{_metric(c.after.value, share)} (n={c.after.n})",
                 verdict,
             ]
         )

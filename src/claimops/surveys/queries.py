@@ -63,7 +63,7 @@ def response_rows(session: Session, start: datetime, end: datetime) -> list[Resp
         .where(SurveyResponse.responded_at >= start, SurveyResponse.responded_at < end)
         .order_by(SurveyResponse.id)
     )
-    return [ResponseRow(*row) for row in session.execute(stmt)]
+    return [ResponseRow(*list(row)) for row in session.execute(stmt)]
 
 
 def invitation_counts(session: Session, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
