@@ -50,8 +50,13 @@ def listeners(settings: Settings) -> None:
     install_claim_listeners(settings)
 
 
-def reported(session: Session, settings: Settings) -> Any:
+def reported(session: Session, settings: Settings, email: str = "") -> Any:
+    """A claim reported at NOW; with `email`, its customer has a portal account (notices by e-mail)."""
     policy = make_policy(session, effective_from="2026-01-01", effective_to="2026-12-31")
+    if email:
+        create_account(
+            session=session, customer_id=policy.customer_id, email=email, password="portal-pass-2026"
+        )
     return report_claim(
         session=session,
         actor=staff_actor(session, "handler"),
@@ -172,22 +177,7 @@ def test_email_is_delivered_to_a_real_smtp_server(
     session: Session, settings: Settings, smtp_sink: tuple[int, list[bytes]]
 ) -> None:
     port, received = smtp_sink
-    policy = make_policy(session, effective_from="2026-01-01", effective_to="2026-12-31")
-    create_account(
-        session=session,
-        customer_id=policy.customer_id,
-        email="zhang@example.com",
-        password="portal-pass-2026",
-    )
-    claim = report_claim(
-        session=session,
-        actor=staff_actor(session, "handler"),
-        cmd=ReportIn(
-            policy_number=policy.policy_number, incident_date="2026-10-30", claimed_amount=Decimal("800")
-        ),
-        now=NOW,
-        settings=settings,
-    )
+    claim = reported(session, settings, "zhang@example.com")
     handler = staff_actor(session, "handler")
     apply_transition(session=session, claim=claim, action=Action.ACCEPT, actor=handler, now=NOW)
     apply_transition(session=session, claim=claim, action=Action.REQUEST_DOCUMENTS, actor=handler, now=NOW)
@@ -212,19 +202,7 @@ def test_email_is_delivered_to_a_real_smtp_server(
 
 
 def test_a_down_smtp_server_is_a_retry_not_an_error(session: Session, settings: Settings) -> None:
-    policy = make_policy(session, effective_from="2026-01-01", effective_to="2026-12-31")
-    create_account(
-        session=session, customer_id=policy.customer_id, email="wang@example.com", password="portal-pass-2026"
-    )
-    report_claim(
-        session=session,
-        actor=staff_actor(session, "handler"),
-        cmd=ReportIn(
-            policy_number=policy.policy_number, incident_date="2026-10-30", claimed_amount=Decimal("800")
-        ),
-        now=NOW,
-        settings=settings,
-    )
+    reported(session, settings, "wang@example.com")
     cfg = NotifySettings(smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_timeout_seconds=2)
     counts = deliver_due(
         session=session,

@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from claimops.errors import PayloadTooLarge
 from claimops.portal import service
-from claimops.portal.deps import CustomerClaims, CustomerId
+from claimops.portal.deps import CustomerClaims, CustomerId, read_upload
 from claimops.portal.schemas import (
     ClaimDetailOut,
     ClaimOut,
@@ -122,9 +121,7 @@ def upload(
     now: NowDep,
     settings: SettingsDep,
 ) -> PortalDocumentOut:
-    data = file.file.read(settings.max_upload_bytes + 1)
-    if len(data) > settings.max_upload_bytes:
-        raise PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes} bytes")
+    data = read_upload(file, settings)
     doc = service.upload(
         session=session,
         customer_id=customer,

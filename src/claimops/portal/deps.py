@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from claimops.errors import Forbidden, Unauthorized
+from claimops.config import Settings
+from claimops.errors import Forbidden, PayloadTooLarge, Unauthorized
 from claimops.portal.security import decode_customer_token
 from claimops.portal.service import customer_for_token
 from claimops.users.security import csrf_token, same
@@ -45,3 +46,11 @@ def get_customer_id(session: SessionDep, claims: CustomerClaims) -> int:
 
 
 CustomerId = Annotated[int, Depends(get_customer_id)]
+
+
+def read_upload(file: UploadFile, settings: Settings) -> bytes:
+    """The uploaded file's bytes, refused past the upload limit before more is read."""
+    data = file.file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes} bytes")
+    return data

@@ -13,9 +13,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from claimops.errors import ClaimopsError, PayloadTooLarge
+from claimops.errors import ClaimopsError
 from claimops.portal import service
-from claimops.portal.deps import PORTAL_COOKIE, CustomerClaims, CustomerId
+from claimops.portal.deps import PORTAL_COOKIE, CustomerClaims, CustomerId, read_upload
 from claimops.portal.views import claim_out, detail_out
 from claimops.surveys import service as surveys
 from claimops.users.security import csrf_token
@@ -200,9 +200,7 @@ def upload(
     now: NowDep,
     settings: SettingsDep,
 ) -> Response:
-    data = file.file.read(settings.max_upload_bytes + 1)
-    if len(data) > settings.max_upload_bytes:
-        raise PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes} bytes")
+    data = read_upload(file, settings)
     service.upload(
         session=session,
         customer_id=customer,

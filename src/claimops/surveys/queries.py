@@ -89,4 +89,4 @@ def invitation_rows(
         .join(Claim, Claim.id == SurveyInvitation.claim_id)
         .where(SurveyInvitation.sent_at >= start, SurveyInvitation.sent_at < end)
     )
-    return [(line, h, p, bool(a)) for line, h, p, a in session.execute(stmt)]
+    return [(line, h, p, sent, channel) for line, h, p, sent, channel in session.execute(stmt)]

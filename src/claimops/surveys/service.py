@@ -363,13 +363,18 @@ def results(
     for row in rows:
         grouped[_key(row, by, sla)].append(row)
     invites_by: dict[str, int] = defaultdict(int)
-    if by in ("line", "handler", "provider"):
-        index = {"line": 0, "handler": 1, "provider": 2}[by]
-        for inv in invitation_rows(session, start, end):
-            value = inv[index]
+    if by != "stage":  # a claim's slowest stage is known for answered ones only
+        for line, handler, provider, sent, channel in invitation_rows(session, start, end):
+            value = {
+                "line": line,
+                "handler": handler,
+                "provider": provider,
+                "period": f"{local_date(sent):%Y-%m}",
+                "channel": channel,
+            }[by]
             invites_by["-" if value is None else str(value)] += 1
     groups = [
-        summarize(members, key, invites_by.get(key) if invites_by else None)
+        summarize(members, key, invites_by.get(key) if by != "stage" else None)
         for key, members in sorted(grouped.items())
     ]
     return Results(
