@@ -82,10 +82,17 @@ def invitation_counts(session: Session, start: datetime, end: datetime) -> dict[
 
 def invitation_rows(
     session: Session, start: datetime, end: datetime
-) -> list[tuple[str, int | None, int | None, bool]]:
-    """(line, handler, provider, answered) per invitation sent in the period, for response rates by group."""
+) -> list[tuple[str, int | None, int | None, datetime, str]]:
+    """(line, handler, provider, sent at, channel) per invitation sent in the period, for response rates
+    by group."""
     stmt = (
-        select(Claim.line, Claim.handler_id, Claim.provider_id, SurveyInvitation.responded_at.is_not(None))
+        select(
+            Claim.line,
+            Claim.handler_id,
+            Claim.provider_id,
+            SurveyInvitation.sent_at,
+            SurveyInvitation.channel,
+        )
         .join(Claim, Claim.id == SurveyInvitation.claim_id)
         .where(SurveyInvitation.sent_at >= start, SurveyInvitation.sent_at < end)
     )
