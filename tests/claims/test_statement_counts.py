@@ -22,9 +22,9 @@ from factories import claim_json
 # read: the claim detail also records who read it (access_log)
 BOUNDS = {"report": 13, "accept": 7, "start_review": 11, "decide": 10, "payments": 10, "read": 7}
 # The claim listeners write in the same transaction: the claimant's contact (one select) and an outbox
-# row per channel on report, decision and payment; the payment adds the survey invitation (a check,
-# the invitation, its notice).
-NOTIFY = {"report": 2, "decide": 4, "payments": 7}
+# row per channel on report, decision and payment (one INSERT per row where the rows are not batched);
+# the payment adds the survey invitation (a check, the invitation, its notice).
+NOTIFY = {"report": 3, "decide": 4, "payments": 7}
 BOUNDS = {step: bound + NOTIFY.get(step, 0) for step, bound in BOUNDS.items()}
 
 
