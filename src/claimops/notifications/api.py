@@ -12,7 +12,7 @@ from claimops.portal.service import post_staff_message, staff_messages
 from claimops.web.deps import ActorDep, NowDep, SessionDep
 from claimops.web.errors import responses
 
-router = APIRouter(tags=["notifications"], responses=responses(401, 403))
+router = APIRouter(tags=["notifications"], responses=responses(400, 401, 403))
 
 
 class StaffMessageIn(BaseModel):

@@ -25,10 +25,15 @@ from claimops.portal.views import claim_out, detail_out, message_out, policy_out
 from claimops.web.deps import ClientAddress, EngineDep, LangDep, NowDep, SessionDep, SettingsDep
 from claimops.web.errors import responses
 
-router = APIRouter(prefix="/portal", tags=["portal"], responses=responses(401))
+router = APIRouter(prefix="/portal", tags=["portal"], responses=responses(400, 401))
 
 
-@router.post("/auth/token", response_model=TokenOut, summary="Sign in with the portal account")
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    summary="Sign in with the portal account",
+    responses=responses(422, 429),
+)
 def sign_in(
     body: PasswordSignIn, engine: EngineDep, address: ClientAddress, now: NowDep, settings: SettingsDep
 ) -> TokenOut:
@@ -48,7 +53,12 @@ def send_code(
     return {"status": "sent if the claim number is right"}
 
 
-@router.post("/auth/code/token", response_model=TokenOut, summary="Sign in with a claim number and code")
+@router.post(
+    "/auth/code/token",
+    response_model=TokenOut,
+    summary="Sign in with a claim number and code",
+    responses=responses(422, 429),
+)
 def sign_in_code(
     body: CodeSignIn, engine: EngineDep, address: ClientAddress, now: NowDep, settings: SettingsDep
 ) -> TokenOut:

@@ -10,14 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from claimops.clock import local_date
 from claimops.masking import mask_text
+from claimops.schemas import Day
 from claimops.surveys import service
 from claimops.surveys.views import effect_json, results_json
 from claimops.users.actor import Actor
 from claimops.web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from claimops.web.errors import responses
 
-public = APIRouter(prefix="/surveys/answer", tags=["surveys"])
-router = APIRouter(prefix="/surveys", tags=["surveys"], responses=responses(401, 403))
+public = APIRouter(prefix="/surveys/answer", tags=["surveys"], responses=responses(400))
+router = APIRouter(prefix="/surveys", tags=["surveys"], responses=responses(400, 401, 403))
 
 
 class AnswersIn(BaseModel):
@@ -48,7 +49,7 @@ def needs(permission: str) -> Any:
     return Depends(check)
 
 
-@public.get("/{token}", summary="Check a questionnaire link (public)", responses=responses(404, 409))
+@public.get("/{token}", summary="Check a questionnaire link (public)", responses=responses(404, 409, 410))
 def check_link(token: str, session: SessionDep, now: NowDep, settings: SettingsDep) -> dict[str, str]:
     service.check_link(session=session, token=token, secret=settings.resolved_secret_key, now=now)
     return {"status": "open"}
@@ -58,7 +59,7 @@ def check_link(token: str, session: SessionDep, now: NowDep, settings: SettingsD
     "/{token}",
     status_code=201,
     summary="Answer the questionnaire (public)",
-    responses=responses(404, 409, 422),
+    responses=responses(404, 409, 410, 422),
 )
 def answer(
     token: str, body: AnswersIn, session: SessionDep, now: NowDep, settings: SettingsDep
@@ -83,8 +84,8 @@ def results(
     settings: SettingsDep,
     now: NowDep,
     by: Annotated[str, Query()] = "period",
-    start: Annotated[date | None, Query()] = None,
-    end: Annotated[date | None, Query()] = None,
+    start: Annotated[Day | None, Query()] = None,
+    end: Annotated[Day | None, Query()] = None,
 ) -> dict[str, Any]:
     s, e = _period(start, end, now)
     return results_json(
