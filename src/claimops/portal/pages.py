@@ -241,13 +241,26 @@ def survey_page(
 
 @router.post("/survey/{token}")
 @redisplay(again)
-async def survey_answer(
-    request: Request, token: str, session: SessionDep, now: NowDep, settings: SettingsDep
+def survey_answer(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    overall: Annotated[str, Form()] = "",
+    timeliness: Annotated[str, Form()] = "",
+    communication: Annotated[str, Form()] = "",
+    professionalism: Annotated[str, Form()] = "",
+    nps: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
 ) -> Response:
-    form = await request.form()
     answers = {
-        k: str(form.get(k, ""))
-        for k in ("overall", "timeliness", "communication", "professionalism", "nps", "comment")
+        "overall": overall,
+        "timeliness": timeliness,
+        "communication": communication,
+        "professionalism": professionalism,
+        "nps": nps,
+        "comment": comment,
     }
     surveys.answer_online(
         session=session, token=token, answers=answers, now=now, secret=settings.resolved_secret_key
