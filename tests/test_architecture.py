@@ -21,10 +21,13 @@ KNOWN = {
     ("documents", "payments"),
     ("documents", "web"),
     ("mining", "web"),
+    ("notifications", "web"),
     ("payments", "policies"),
     ("payments", "web"),
     ("policies", "web"),
+    ("portal", "web"),
     ("reporting", "web"),
+    ("surveys", "web"),
     ("users", "web"),
 }
 

@@ -70,6 +70,17 @@ def _ops_commands() -> None:
 
 _ops_commands()
 
+
+def _customer_commands() -> None:
+    from claimops.notifications.cli import app as notifications_app
+    from claimops.surveys.cli import app as surveys_app
+
+    app.add_typer(notifications_app, name="notifications")
+    app.add_typer(surveys_app, name="surveys")
+
+
+_customer_commands()
+
 DEMO_PASSWORD = "demo-pass-2026"
 
 
@@ -265,12 +276,34 @@ def demo(
         # while the site is already up: models for the review, analyses for the pages and the deck
         threading.Thread(target=_demo_analytics, args=(settings,), daemon=True).start()
         typer.echo("training the models and computing the analyses in the background (a minute or two)")
+    _demo_mail(settings, host, port)
     typer.echo(f"\nclaimops demo: http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
     typer.echo(
         f"demo users (password {DEMO_PASSWORD}): "
         "handler1, reviewer1, approver1, finance1, manager, admin, auditor"
     )
+    from claimops.demo.customers import PORTAL_PASSWORD
+
+    typer.echo(
+        f"customer portal: http://{host}:{port}/portal  demo1@example.com .. demo20@example.com "
+        f"(password {PORTAL_PASSWORD})"
+    )
     serve(host=host, port=port, workers=1)
+
+
+def _demo_mail(settings: Settings, host: str, port: int) -> None:
+    """The SMTP sink (e-mails printed here and kept under <data dir>/mailbox) and a delivery loop."""
+    from claimops.notifications.cli import delivery_loop, start_sink
+    from claimops.notifications.settings import NotifySettings
+
+    os.environ.setdefault("CLAIMOPS_PORTAL_URL", f"http://{host}:{port}/portal")
+    mail = NotifySettings()
+    try:
+        start_sink(mail.smtp_host, mail.smtp_port, settings.data_dir / "mailbox")
+    except OSError as exc:
+        typer.echo(f"SMTP sink not started ({exc}); is one already running?", err=True)
+    threading.Thread(target=delivery_loop, args=(3.0,), daemon=True).start()
+    typer.echo(f"e-mails go to the SMTP sink on {mail.smtp_host}:{mail.smtp_port} (shown below)")
 
 
 def _demo_analytics(settings: Settings) -> None:

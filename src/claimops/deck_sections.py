@@ -10,9 +10,11 @@ from __future__ import annotations
 from claimops.mining.deck import mining_section
 from claimops.reporting.deck.registry import SectionRegistry
 from claimops.reporting.deck.sections import outline
+from claimops.surveys.deck import satisfaction_section
 
 
 def default_sections() -> SectionRegistry:
     sections = outline()
     sections.add_slides("mining", mining_section)
+    sections.add_slides("satisfaction", satisfaction_section)
     return sections

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from claimops.claims import service
+from claimops.claims import hooks, service
 from claimops.claims.lifecycle import TERMINAL, Action, Status
 from claimops.claims.lines import LINES
 from claimops.claims.queries import MAX_PAGE, ClaimFilter, list_claims, queue_filter
@@ -210,6 +210,7 @@ def _claim_page(
         confirmed={a.value for a in CONFIRMED},
         first_missing=next((i.doc_type for i in view.checklist if i.doc_type in missing), ""),
         events=events,
+        panels=hooks.panels(session, claim.id, claim.claim_number, page.lang),
         error=error,
         status_code=status_code,
         reason_codes=REASON_CODES,

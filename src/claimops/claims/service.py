@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from claimops.claims import checklist as checklists
+from claimops.claims import hooks
 from claimops.claims.approval import DecisionCase, approval_reasons, overridden_documents
 from claimops.claims.ledger import GENESIS, EventContent
 from claimops.claims.lifecycle import Action, Outcome, Status, transition
@@ -100,6 +101,7 @@ def apply_transition(
     claim.status = step.to_status.value
     claim.updated_at = at
     _store_timing(session, claim)
+    hooks.emit(session, claim, event)
     return event
 
 
@@ -200,6 +202,7 @@ def report_claim(
     _store_timing(session, claim, ClaimTiming(claim_id=claim.id, reported_at=reported_at))
     run_review(session=session, claim=claim, settings=settings, risk_scorer=risk_scorer)
     session.flush()
+    hooks.emit(session, claim, first)
     return claim
 
 

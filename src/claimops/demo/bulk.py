@@ -40,6 +40,7 @@ from claimops.config import get_settings
 from claimops.db import allow_long_statements
 from claimops.demo import generator as g
 from claimops.demo import names
+from claimops.demo.customers import seed_customers
 from claimops.demo.truth import metadata as truth_metadata
 from claimops.documents import storage
 from claimops.errors import ValidationFailed
@@ -126,6 +127,8 @@ def seed_database(
         _load_postgres(engine, data, timings, hashed, clock)
     else:
         raise ValueError(f"demo data loads into SQLite or PostgreSQL, not {engine.dialect.name}")
+    seed_customers(engine, seed=seed)  # portal accounts, survey answers, improvement actions
+    clock.lap("customers and surveys")
     return SeedReport(
         customers=len(data.customers["name"]),
         policies=len(data.policies["line"]),

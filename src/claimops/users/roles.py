@@ -14,6 +14,8 @@ class Role(StrEnum):
     MANAGER = "manager"
     ADMIN = "admin"
     AUDITOR = "auditor"
+    # a claimant acting through the portal (never a staff user: portal/service.py builds the actor)
+    CUSTOMER = "customer"
 
 
 R = Role
@@ -21,9 +23,9 @@ SUPERVISORS = frozenset({R.MANAGER, R.ADMIN})
 
 # Permission name -> roles holding it. Auditors read everything and write nothing.
 PERMISSIONS: dict[str, frozenset[Role]] = {
-    "read": frozenset(Role),
+    "read": frozenset(Role) - {R.CUSTOMER},
     "policy.write": frozenset({R.HANDLER, *SUPERVISORS}),
-    "claim.report": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "claim.report": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS, R.CUSTOMER}),
     "claim.accept": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
     "claim.reject": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
     "claim.request_documents": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
@@ -35,13 +37,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "claim.close": frozenset({R.HANDLER, R.REVIEWER, R.FINANCE, *SUPERVISORS}),
     "claim.withdraw": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
     "claim.reopen": frozenset({R.REVIEWER, R.APPROVER, *SUPERVISORS}),
-    "document.upload": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "document.upload": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS, R.CUSTOMER}),
     "payment.release": frozenset({R.FINANCE, *SUPERVISORS}),
     "user.manage": frozenset({R.ADMIN}),
     "access_log.read": frozenset({R.AUDITOR, R.ADMIN}),
     "report.read": frozenset({R.MANAGER, R.ADMIN, R.AUDITOR, R.APPROVER, R.REVIEWER}),
     "mining.read": frozenset({R.MANAGER, R.ADMIN, R.AUDITOR, R.APPROVER, R.REVIEWER}),
     "mining.run": SUPERVISORS,
+    "survey.read": frozenset({R.MANAGER, R.ADMIN, R.AUDITOR, R.APPROVER, R.REVIEWER, R.HANDLER}),
+    "survey.write": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
+    "improvement.manage": SUPERVISORS,
+    "notification.read": frozenset({R.MANAGER, R.ADMIN, R.AUDITOR}),
 }
 
 

@@ -40,6 +40,8 @@ def create_user(
         raise ValidationFailed(
             f"unknown role {role!r}; one of {', '.join(r.value for r in Role)}", code="UNKNOWN_ROLE"
         ) from exc
+    if role_ is Role.CUSTOMER:
+        raise ValidationFailed("customers sign in to the portal, not as staff", code="UNKNOWN_ROLE")
     if not username or len(username) > 64:
         raise ValidationFailed("username must be 1-64 characters", code="INVALID_USERNAME")
     check_password(password, username=username, min_length=min_password_length)

@@ -24,10 +24,15 @@ from claimops.web.limits import RequestLimits
 def api_router() -> APIRouter:
     from claimops.claims.api import router as claims
     from claimops.documents.api import router as documents
+    from claimops.notifications.api import router as notifications
     from claimops.payments.api import router as payments
     from claimops.policies.api import router as policies
+    from claimops.portal.api import router as portal
+    from claimops.portal.staff_api import router as claim_messages
     from claimops.reporting.api import router as reports
     from claimops.reporting.download import router as deck
+    from claimops.surveys.api import public as survey_link
+    from claimops.surveys.api import router as surveys
     from claimops.users.api import router as users
 
     api = APIRouter(prefix="/api/v1")
@@ -36,9 +41,14 @@ def api_router() -> APIRouter:
     # documents and payments before claims: claims has the catch-all /{claim_number}/{action}
     api.include_router(documents)
     api.include_router(payments)
+    api.include_router(notifications)
+    api.include_router(claim_messages)  # before claims too: /claims/{claim_number}/messages
     api.include_router(claims)
     api.include_router(reports)
     api.include_router(deck)
+    api.include_router(portal)
+    api.include_router(survey_link)
+    api.include_router(surveys)
     return api
 
 
@@ -47,13 +57,29 @@ def page_router() -> APIRouter:
     from claimops.claims.pages import router as claims
     from claimops.mining.pages import router as mining
     from claimops.policies.pages import router as policies
+    from claimops.portal.pages import router as portal
+    from claimops.portal.staff_pages import router as staff_messages
     from claimops.reporting.pages import router as dashboard
+    from claimops.surveys.pages import router as surveys
     from claimops.web.login import router as login
 
     pages = APIRouter(include_in_schema=False)
-    for router in (login, claims, policies, dashboard, mining):
+    for router in (login, claims, policies, dashboard, mining, portal, staff_messages, surveys):
         pages.include_router(router)
     return pages
+
+
+def install_claim_listeners(settings: Settings) -> None:
+    """Claim events feed the notification outbox and survey invitations (claims imports neither)."""
+    from claimops.claims import hooks
+    from claimops.notifications.listener import on_claim_event
+    from claimops.surveys.service import invitation_listener
+
+    hooks.register("notifications", on_claim_event)
+    hooks.register("surveys", invitation_listener(settings))
+    from claimops.portal.staff_pages import messages_panel
+
+    hooks.register_panel("messages", messages_panel)
 
 
 def create_app(
@@ -78,6 +104,7 @@ def create_app(
     install_log_masking()
     app.state.deck_sections = deck_sections or default_sections()
     app.state.risk_scorer = risk_scorer or default_risk_scorer()
+    install_claim_listeners(settings)
     errors.install(app)
     apidocs.install(app)
     app.add_middleware(RequestLimits, settings=settings)

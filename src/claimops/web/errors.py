@@ -61,6 +61,7 @@ WHEN = {
     403: "The caller's role may not do this, or four eyes forbid it",
     404: "The claim, policy or other resource does not exist",
     409: "The request conflicts with the resource's state (lifecycle, already paid, limit)",
+    410: "The link has expired",
     413: "The body is larger than the limit",
     415: "The file type is not accepted",
     422: "The input is invalid; details.fields names each field",

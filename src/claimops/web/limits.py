@@ -23,7 +23,7 @@ from claimops.web.errors import error_body
 
 # Part headers and boundaries of a multipart upload (doc_type, csrf and the file's own headers).
 MULTIPART_OVERHEAD = 64 * 1024
-UPLOAD_PATH = re.compile(r"^(/api/v1)?/claims/[^/]+/documents/?$")
+UPLOAD_PATH = re.compile(r"^(/api/v1)?(/portal)?/claims/[^/]+/documents/?$")
 # A JSON "\u0000" escape: the backslash itself not escaped (preceded by an even number of them).
 JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 

@@ -1,0 +1,106 @@
+"""Staff pages: survey results (CSAT, NPS, dimensions with intervals, themes traced to slow stages)
+and the improvement-action register with each action's before/after."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from claimops.clock import local_date, utcnow
+from claimops.errors import ClaimopsError, ValidationFailed
+from claimops.masking import mask_text
+from claimops.surveys import service
+from claimops.surveys.rules import METRICS
+from claimops.surveys.views import effect_json
+from claimops.web.deps import NowDep, SessionDep
+from claimops.web.pagekit import CsrfForm, Page, PageDep, redisplay, require_page, text
+
+router = APIRouter(include_in_schema=False)
+
+
+def _day(value: str | None, default: date) -> date:
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationFailed("dates are YYYY-MM-DD", code="BAD_DATE") from exc
+
+
+def _surveys_page(page: Page, session: Session, error: str = "", status_code: int = 200) -> Response:
+    q = page.request.query_params
+    today = local_date(utcnow())
+    end = _day(q.get("end"), today)
+    start = _day(q.get("start"), end - timedelta(days=365))
+    by = q.get("by") or "period"
+    if by not in service.GROUPS:
+        by = "period"
+    r = service.results(
+        session=session,
+        start=service.local_midnight(start),
+        end=service.local_midnight(end + timedelta(days=1)),
+        by=by,
+        settings=page.settings,
+        mask=mask_text,
+    )
+    actions = [
+        effect_json(service.effect(session=session, action=a, today=today))
+        for a in service.list_actions(session=session)
+    ]
+    return page.render(
+        "surveys.html",
+        r=r,
+        by=by,
+        groups=service.GROUPS,
+        start=start,
+        end=end,
+        actions=actions,
+        metrics=METRICS,
+        sources=service.ACTION_SOURCES,
+        error=error,
+        status_code=status_code,
+        today=today,
+    )
+
+
+@router.get("/surveys", response_class=HTMLResponse, dependencies=[require_page("survey.read")])
+def surveys_page(page: PageDep, session: SessionDep) -> Response:
+    return _surveys_page(page, session)
+
+
+def _again(page: Page, session: Session, exc: ClaimopsError) -> Response:
+    return _surveys_page(page, session, page.error_text(exc), exc.status)
+
+
+@router.post("/surveys/actions", dependencies=[require_page("improvement.manage")])
+@redisplay(_again)
+def add_action(form: CsrfForm, page: PageDep, session: SessionDep, now: NowDep) -> Response:
+    today = local_date(now)
+    service.add_action(
+        session=session,
+        actor=page.actor,
+        problem=text(form, "problem"),
+        source=text(form, "source"),
+        metric=text(form, "metric"),
+        owner=text(form, "owner"),
+        due_date=_day(text(form, "due_date"), today),
+        started_on=_day(text(form, "started_on"), today),
+        now=now,
+    )
+    return RedirectResponse("/surveys#actions", status_code=303)
+
+
+@router.post("/surveys/phone", dependencies=[require_page("survey.write")])
+@redisplay(_again)
+def phone(form: CsrfForm, page: PageDep, session: SessionDep, now: NowDep) -> Response:
+    answers = {
+        k: text(form, k)
+        for k in ("overall", "timeliness", "communication", "professionalism", "nps", "comment")
+    }
+    service.record_phone_interview(
+        session=session, actor=page.actor, claim_number=text(form, "claim_number"), answers=answers, now=now
+    )
+    return RedirectResponse("/surveys", status_code=303)
