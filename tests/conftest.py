@@ -106,7 +106,7 @@ def settings(data_dir: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    from claimops.web.app import create_app
+    from claimops.app import create_app
 
     with TestClient(create_app(settings, engine)) as c:
         yield c
@@ -152,7 +152,7 @@ def staffed_engine(empty_engine: Engine) -> Engine:
 def live_server(engine: Engine, settings: Settings) -> Iterator[str]:
     """The app on a real socket, for clients outside the process (one server for the session)."""
     from api_helpers import serving
-    from claimops.web.app import create_app
+    from claimops.app import create_app
 
     with serving(create_app(settings, engine)) as url:
         yield url

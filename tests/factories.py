@@ -24,6 +24,7 @@ STAFF: list[tuple[str, str, Decimal | None]] = [
     ("manager", "manager", None),
     ("admin", "admin", None),
     ("auditor", "auditor", None),
+    ("partner", "partner_manager", None),
 ]
 
 PNG = (
@@ -422,3 +423,80 @@ def monthly_auto_claims(session: Any, settings: Any) -> dict[str, int]:
             if k == 0:
                 paid_walk(w, str(1500 + 100 * month))
     return counts
+
+
+# --- team, training and drills ----------------------------------------------------------------------
+
+
+def drill_source(session: Any, settings: Any, *, close: bool = True) -> tuple[Walk, dict[str, str]]:
+    """A claim (closed unless `close=False`) whose customer's name, ID number and phone, and whose
+    payee's name and account, are written into its free text too; with those personal values."""
+    from claimops.claims.schemas import ReportIn
+    from claimops.claims.service import report_claim
+    from claimops.payments.schemas import PaymentIn
+    from claimops.payments.service import release_payment
+
+    digits = f"{uuid.uuid4().int % 10**8:08d}"
+    pii = {
+        "name": "欧阳明华",
+        "id_number": f"3301061985{digits}",
+        "phone": f"139{digits}",
+        "payee_name": "司马光远",
+        "account": f"62220202{digits}123",
+    }
+    policy = make_policy(
+        session,
+        effective_from="2025-01-01",
+        effective_to="2026-12-31",
+        holder={"name": pii["name"], "id_number": pii["id_number"], "phone": pii["phone"], "region": "浙江"},
+    )
+    reported = at(2026, 3, 2)
+    claim = report_claim(
+        session=session,
+        actor=staff_actor(session, "handler"),
+        cmd=ReportIn(
+            policy_number=policy.policy_number,
+            incident_date=date(2026, 3, 1),
+            claimed_amount=Decimal("8000"),
+            reported_at=reported,
+            description=(
+                f"{pii['name']}（身份证 {pii['id_number']}，电话 {pii['phone'][:3]}-{pii['phone'][3:7]}-"
+                f"{pii['phone'][7:]}）报案：追尾事故；赔款请付{pii['payee_name']}，账户 {pii['account']}"
+            ),
+        ),
+        now=reported,
+        settings=settings,
+    )
+    w = Walk.__new__(Walk)
+    w.s, w.settings, w.t, w.claim, w.number = session, settings, reported, claim, claim.claim_number
+    w.do("accept", 1, note=f"已联系{pii['name']}，手机{pii['phone']}").do("start_review", 1)
+    w.decide(1, "approved", "8000")
+    if close:
+        release_payment(
+            session=session,
+            actor=staff_actor(session, "finance"),
+            claim_number=w.number,
+            cmd=PaymentIn(
+                method="bank_transfer",
+                payee={"name": pii["payee_name"], "bank": "工商银行", "account": pii["account"]},
+            ),
+            idempotency_key=f"k-{w.number}",
+            now=w.after(1),
+        )
+        w.do("close", 1, user="finance")
+    return w, pii
+
+
+def make_lead(session: Any, username: str = "lead", members: tuple[str, ...] = ("handler",)) -> Any:
+    """A team lead (role team_lead) in the rolled-back session, leading a team of `members`."""
+    from claimops.team.service import add_member, create_team
+    from claimops.users.service import create_user
+
+    lead = create_user(session=session, username=username, password=PASSWORD, role="team_lead")
+    admin = staff_actor(session, "admin")
+    create_team(session=session, actor=admin, name=f"{username}-team", lead=username)
+    for m in members:
+        add_member(
+            session=session, actor=admin, team=f"{username}-team", username=m, joined_on=date(2026, 1, 1)
+        )
+    return lead

@@ -60,6 +60,25 @@ def _report_command() -> None:
 _report_command()
 
 
+def _partner_commands() -> None:
+    from claimops.partners.cli import disputes_app, partners_app
+
+    app.add_typer(partners_app, name="partners")
+    app.add_typer(disputes_app, name="disputes")
+
+
+_partner_commands()
+
+
+def _team_commands() -> None:
+    from claimops.team.cli import team_app
+
+    app.add_typer(team_app, name="team")
+
+
+_team_commands()
+
+
 def _ops_commands() -> None:
     from claimops.ops.cli import audit_app, backup, restore
 
@@ -234,7 +253,7 @@ def serve(
     import uvicorn
 
     uvicorn.run(
-        "claimops.web.app:app_from_env",
+        "claimops.app:app_from_env",
         factory=True,
         host=host,
         port=port,
@@ -280,7 +299,7 @@ def demo(
     typer.echo(f"\nclaimops demo: http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
     typer.echo(
         f"demo users (password {DEMO_PASSWORD}): "
-        "handler1, reviewer1, approver1, finance1, manager, admin, auditor"
+        "handler1, reviewer1, approver1, finance1, lead1, lead2 (team leads), manager, admin, auditor"
     )
     from claimops.demo.customers import PORTAL_PASSWORD
 

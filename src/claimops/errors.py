@@ -45,6 +45,13 @@ class IllegalTransition(Conflict):
     code = "ILLEGAL_TRANSITION"
 
 
+class SandboxClaim(Conflict):
+    """A drill's sandbox case number (SBX-...) given where a real claim is meant: it is never paid,
+    notified, reported or moved."""
+
+    code = "SANDBOX_CLAIM"
+
+
 class Unauthorized(ClaimopsError):
     status = 401
     code = "UNAUTHORIZED"

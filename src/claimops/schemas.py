@@ -15,6 +15,8 @@ from claimops.money import to_money
 
 M = TypeVar("M", bound=BaseModel)
 
+MAX_ID = 2_147_483_647  # ids are 32-bit integers on PostgreSQL and stay within them on SQLite
+
 
 class InputError(ValueError):
     """A validator's refusal with a stable code (pages show web.input.<code>); the API shows the message."""

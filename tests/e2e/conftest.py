@@ -76,7 +76,7 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    from claimops.web.app import create_app
+    from claimops.app import create_app
 
     root = tmp_path_factory.mktemp("e2e")
     url = f"sqlite:///{root / 'e2e.db'}"

@@ -33,7 +33,7 @@ END = date(2026, 9, 30)
 
 @pytest.fixture
 def demo(empty_engine: Engine, settings: Settings) -> Iterator[tuple[TestClient, Engine]]:
-    from claimops.web.app import create_app
+    from claimops.app import create_app
 
     seed_database(empty_engine, claims=1500, seed=5, end=END, password=PASSWORD)
     with TestClient(create_app(settings, empty_engine)) as client:

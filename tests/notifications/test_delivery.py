@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from claimops.app import install_claim_listeners
 from claimops.claims.lifecycle import Action
 from claimops.claims.schemas import ReportIn
 from claimops.claims.service import apply_transition, get_claim, report_claim
@@ -27,7 +28,6 @@ from claimops.notifications.rules import backoff
 from claimops.notifications.service import deliver_due
 from claimops.notifications.settings import NotifySettings
 from claimops.portal.service import create_account
-from claimops.web.app import install_claim_listeners
 from factories import RISK_SCORER, make_policy, staff_actor
 
 NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)

@@ -120,7 +120,7 @@ def live_server(engine: Engine, settings: Settings, backend: str):  # type: igno
     """The app on a real socket so that concurrent requests really run in parallel."""
     if backend != "postgresql":
         pytest.skip("the concurrency test is specified for PostgreSQL (SQLite serialises writers)")
-    from claimops.web.app import create_app
+    from claimops.app import create_app
 
     with serving(create_app(settings, engine)) as url:
         yield url

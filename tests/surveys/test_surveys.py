@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from claimops.app import install_claim_listeners
 from claimops.config import Settings
 from claimops.errors import ClaimopsError
 from claimops.notifications.models import OutboxMessage
 from claimops.surveys import service
 from claimops.surveys.models import SurveyInvitation, SurveyResponse
-from claimops.web.app import install_claim_listeners
 from factories import Walk, at, make_policy, staff_actor
 
 GOOD = {

@@ -138,7 +138,7 @@ def test_bcrypt_runs_outside_any_transaction(
 @pytest.fixture
 def from_address(engine: Engine, settings: Settings) -> Iterator[Callable[[str], TestClient]]:
     """Clients of an app that throttles an address after 3 failures, each from an address of its own."""
-    from claimops.web.app import create_app
+    from claimops.app import create_app
 
     app = create_app(settings.model_copy(update={"login_address_max_failures": 3}), engine)
     clients: list[TestClient] = []

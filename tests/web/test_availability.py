@@ -48,7 +48,7 @@ def api(client: TestClient, tokens: dict[str, dict[str, str]]) -> Api:
 
 @pytest.fixture
 def server(engine: Engine, settings: Settings) -> Iterator[str]:
-    from claimops.web.app import create_app
+    from claimops.app import create_app
 
     with serving(create_app(settings, engine)) as url:
         yield url
@@ -184,7 +184,7 @@ def test_the_server_answers_while_requests_wait_on_a_locked_claim(
 @pytest.fixture
 def impatient(engine: Engine, settings: Settings) -> Iterator[tuple[TestClient, Engine]]:
     """The app on an engine that waits at most half a second for a lock."""
-    from claimops.web.app import create_app
+    from claimops.app import create_app
 
     url = engine.url.render_as_string(hide_password=False)
     short = make_engine(url, limits=DbLimits(lock=0.5, statement=5))

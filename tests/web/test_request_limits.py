@@ -20,7 +20,7 @@ SMALL = {"max_upload_bytes": 4096, "max_body_bytes": 2048}
 
 @pytest.fixture
 def small(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    from claimops.web.app import create_app
+    from claimops.app import create_app
 
     with TestClient(create_app(settings.model_copy(update=SMALL), engine)) as c:
         yield c

@@ -40,7 +40,7 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
 
 
 def test_over_tls_hsts_and_secure_cookies(engine: Engine, settings: Settings) -> None:
-    from claimops.web.app import create_app
+    from claimops.app import create_app
 
     with TestClient(create_app(settings, engine), base_url="https://testserver") as tls:
         form = tls.get("/login")
@@ -57,7 +57,7 @@ def test_over_tls_hsts_and_secure_cookies(engine: Engine, settings: Settings) ->
 def test_the_secure_flag_can_be_set_for_local_http_or_a_proxy(
     engine: Engine, settings: Settings, setting: str, scheme: str, secure: bool
 ) -> None:
-    from claimops.web.app import create_app
+    from claimops.app import create_app
 
     app = create_app(settings.model_copy(update={"cookie_secure": setting}), engine)
     with TestClient(app, base_url=f"{scheme}://testserver") as c:

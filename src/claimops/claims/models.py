@@ -54,7 +54,7 @@ class Claim(Base):
     paid_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
-    provider_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), nullable=True, index=True)
     straight_through: Mapped[bool] = mapped_column(Boolean, default=False)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     risk_score: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -32,6 +32,8 @@ QUEUES: dict[Role, tuple[Status, ...]] = {
     Role.MANAGER: tuple(s for s in Status if s not in (S.CLOSED, S.REJECTED, S.WITHDRAWN, S.PAID)),
     Role.ADMIN: tuple(s for s in Status if s not in (S.CLOSED, S.REJECTED, S.WITHDRAWN, S.PAID)),
     Role.AUDITOR: tuple(Status),
+    Role.PARTNER_MANAGER: (S.INVESTIGATING, S.UNDER_REVIEW),  # where providers are at work
+    Role.TEAM_LEAD: tuple(s for s in Status if s not in (S.CLOSED, S.REJECTED, S.WITHDRAWN, S.PAID)),
 }
 
 

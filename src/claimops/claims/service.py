@@ -28,7 +28,7 @@ from claimops.clock import as_utc, local_date
 from claimops.config import Settings
 from claimops.db import is_postgres
 from claimops.documents.models import Document
-from claimops.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from claimops.errors import Conflict, Forbidden, NotFound, SandboxClaim, ValidationFailed
 from claimops.policies.service import get_policy
 from claimops.schemas import parse
 from claimops.users.actor import Actor, system_actor
@@ -37,8 +37,22 @@ CLOCK_SKEW = timedelta(minutes=5)
 _TIMINGS = "claimops.claim_timings"  # session.info key
 
 
+# Case numbers of drills (claimops.team.drills), which live in their own tables: never a real claim.
+SANDBOX_PREFIX = "SBX-"
+
+
+def refuse_sandbox(claim_number: str) -> None:
+    """Refuse a drill's case number wherever a claim is read, moved, paid or notified."""
+    if claim_number.strip().upper().startswith(SANDBOX_PREFIX):
+        raise SandboxClaim(
+            f"{claim_number} is a training drill in the sandbox; it cannot be paid, notified, "
+            "reported or moved as a claim"
+        )
+
+
 def get_claim(*, session: Session, claim_number: str, for_update: bool = False) -> Claim:
     """The claim with its policy, events and timings row, in one round trip (locked for a write)."""
+    refuse_sandbox(claim_number)
     stmt = (
         select(Claim, ClaimTiming)
         .outerjoin(ClaimTiming, ClaimTiming.claim_id == Claim.id)

@@ -40,7 +40,9 @@ from claimops.config import get_settings
 from claimops.db import allow_long_statements
 from claimops.demo import generator as g
 from claimops.demo import names
+from claimops.demo import partners as demo_partners
 from claimops.demo.customers import seed_customers
+from claimops.demo.team import seed_team
 from claimops.demo.truth import metadata as truth_metadata
 from claimops.documents import storage
 from claimops.errors import ValidationFailed
@@ -121,24 +123,32 @@ def seed_database(
     clock.lap("hash password")
     store_placeholders(data_dir or get_settings().data_dir)
     clock.lap("store documents")
+    demo_partners.seed_providers(engine)  # claims.provider_id points at them
     if engine.dialect.name == "sqlite":
         _load_sqlite(engine, data, timings, hashed, clock)
     elif engine.dialect.name == "postgresql":
         _load_postgres(engine, data, timings, hashed, clock)
     else:
         raise ValueError(f"demo data loads into SQLite or PostgreSQL, not {engine.dialect.name}")
+    partner_users, partner_events = demo_partners.seed_partners(
+        engine, seed=seed, password=password, settings=get_settings()
+    )
+    clock.lap("partners")
+    # after the disputes' supplementary decisions: surveys see each claim's whole history
     seed_customers(engine, seed=seed)  # portal accounts, survey answers, improvement actions
     clock.lap("customers and surveys")
+    seed_team(engine, seed=seed, hashed=hashed, cutoff=data.cutoff)
+    clock.lap("team and training")
     return SeedReport(
         customers=len(data.customers["name"]),
         policies=len(data.policies["line"]),
         claims=claims,
-        events=len(ev["claim"]),
+        events=len(ev["claim"]) + partner_events,
         decisions=len(data.decisions["claim"]),
         payments=len(data.payments["claim"]),
         documents=len(data.documents["claim"]),
         fraud=int(data.truth["fraud"].sum()),
-        users=[(s.username, s.role) for s in data.staff],
+        users=[(s.username, s.role) for s in data.staff] + partner_users,
         seconds=time.perf_counter() - started,
         phases=phases,
         cpu=cpu,

@@ -38,6 +38,8 @@ FIELDS: dict[str, bool] = {
     "decided_by": False,  # claimops usernames of who decided, approved and paid in the source system
     "approved_by": False,
     "paid_by": False,
+    "provider": False,  # a provider's id or exact name (claims.provider_id)
+    "insurer": False,  # an insurer's code (policies.insurer_id)
 }
 STATUSES = ("open", "closed", "withdrawn", "rejected")
 

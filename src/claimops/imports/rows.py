@@ -56,6 +56,8 @@ class HistoricClaim:
     decided_by: str = ""
     approved_by: str = ""
     paid_by: str = ""
+    provider: str = ""  # as the file names it: an id or a name (resolved by the import service)
+    insurer: str = ""  # an insurer's code
 
 
 def _text(value: Any) -> str:
@@ -236,6 +238,8 @@ class RowParser:
             decided_by=_text(self.get(raw, "decided_by")),
             approved_by=_text(self.get(raw, "approved_by")),
             paid_by=_text(self.get(raw, "paid_by")),
+            provider=_text(self.get(raw, "provider"))[:100],
+            insurer=_text(self.get(raw, "insurer"))[:32],
         )
         try:
             claim.steps = rebuild_steps(claim, status, accepted, decided, paid_at, closed)

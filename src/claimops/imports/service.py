@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from claimops.claims.bulk import write_claims
@@ -31,6 +31,7 @@ from claimops.imports.mapping import Mapping
 from claimops.imports.rows import HistoricClaim, RowError, RowParser
 from claimops.masking import mask_text
 from claimops.money import ZERO, to_money
+from claimops.partners.models import Insurer, Provider
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 from claimops.users.actor import Actor
@@ -124,6 +125,9 @@ def import_claims(
     errors.extend(people.errors)
     refused = {e.row for e in people.errors}
     parsed = [c for c in parsed if c.row not in refused]
+    partners = _partners(session, parsed)
+    errors.extend(partners.errors)
+    parsed = [c for c in parsed if c.row not in {e.row for e in partners.errors}]
     broken = _check_histories(session, actor, parsed, people, mapping)
     errors.extend(broken)
     parsed = [c for c in parsed if c.row not in {e.row for e in broken}]
@@ -140,7 +144,7 @@ def import_claims(
                 details={"error_report": str(report)},
             )
     for start in range(0, len(parsed), BATCH):
-        _write(session, actor, parsed[start : start + BATCH], mapping, people)
+        _write(session, actor, parsed[start : start + BATCH], mapping, people, partners)
     return ImportResult(len(rows), len(parsed), len({e.row for e in errors}), errors, report)
 
 
@@ -173,6 +177,40 @@ def _people(session: Session, actor: Actor, claims: list[HistoricClaim]) -> _Peo
         if name and name not in ids
     ]
     return _People(persons, ids, errors)
+
+
+@dataclass
+class _Partners:
+    """The providers and insurers the file names, resolved to ids; a name claimops lacks is a row error."""
+
+    providers: dict[str, int]
+    insurers: dict[str, int]
+    errors: list[RowError]
+
+
+def _partners(session: Session, claims: list[HistoricClaim]) -> _Partners:
+    named = {c.provider for c in claims if c.provider}
+    by_id = {n: int(n) for n in named if n.isdigit()}
+    providers = {
+        str(pid): pid
+        for pid in session.scalars(select(Provider.id).where(Provider.id.in_(list(by_id.values()))))
+    }
+    names = sorted(named - set(providers))
+    for name, pid in session.execute(select(Provider.name, Provider.id).where(Provider.name.in_(names))):
+        providers.setdefault(name, pid)
+    codes = sorted({c.insurer for c in claims if c.insurer})
+    insurers = dict(session.execute(select(Insurer.code, Insurer.id).where(Insurer.code.in_(codes))).all())
+    errors = [
+        RowError(c.row, "provider", f"no provider {c.provider!r}")
+        for c in claims
+        if c.provider and c.provider not in providers
+    ]
+    errors += [
+        RowError(c.row, "insurer", f"no insurer with code {c.insurer!r}")
+        for c in claims
+        if c.insurer and c.insurer not in insurers
+    ]
+    return _Partners(providers, insurers, errors)
 
 
 def _existing_numbers(session: Session, numbers: list[str]) -> set[str]:
@@ -371,11 +409,21 @@ def _write(
     claims: list[HistoricClaim],
     mapping: Mapping,
     people: _People,
+    partners: _Partners,
 ) -> None:
     terms = _terms(session, claims)
     policies = _policies(session, claims)
     bulk = [
-        _bulk(c, *policies[c.policy_number], actor, mapping, people, terms[c.policy_number]) for c in claims
+        replace(
+            _bulk(c, *policies[c.policy_number], actor, mapping, people, terms[c.policy_number]),
+            provider_id=partners.providers.get(c.provider),
+        )
+        for c in claims
     ]
+    insurer_of = {policies[c.policy_number][0]: partners.insurers[c.insurer] for c in claims if c.insurer}
+    for pid, iid in insurer_of.items():  # the file's insurer for a policy that has none yet
+        session.execute(
+            update(Policy).where(Policy.id == pid, Policy.insurer_id.is_(None)).values(insurer_id=iid)
+        )
     write_claims(session, bulk, people=people.persons, settlement=mapping.settlement)
     session.flush()

@@ -25,6 +25,8 @@ class Policy(Base):
     coinsurance_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0"))
     premium: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     channel: Mapped[str] = mapped_column(String(32), default="")
+    # the insurer the policy (and so its claims) belongs to (partners.models.Insurer)
+    insurer_id: Mapped[int | None] = mapped_column(ForeignKey("insurers.id"), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     holder: Mapped[Customer] = relationship(lazy="joined")

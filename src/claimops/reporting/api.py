@@ -28,9 +28,16 @@ def period_dep(
 
 
 def filters_dep(
-    line: Line | None = None, region: str | None = None, channel: str | None = None
+    line: Line | None = None,
+    region: str | None = None,
+    channel: str | None = None,
+    insurer_id: Annotated[
+        int | None, Query(description="claims of this insurer's policies", ge=1, le=2_147_483_647)
+    ] = None,
 ) -> kpis.Filters:
-    return kpis.Filters(line=line.value if line else None, region=region, channel=channel)
+    return kpis.Filters(
+        line=line.value if line else None, region=region, channel=channel, insurer_id=insurer_id
+    )
 
 
 PeriodDep = Annotated[Period, Depends(period_dep)]

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/reports", tags=["reports"], responses=responses(401,
 
 
 async def sections_dep(request: Request) -> SectionRegistry:
-    """The deck's sections as the app assembled them (claimops.web.app)."""
+    """The deck's sections as the app assembled them (claimops.app)."""
     sections: SectionRegistry = request.app.state.deck_sections
     return sections
 

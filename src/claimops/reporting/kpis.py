@@ -24,6 +24,7 @@ from claimops.clock import start_of_local_day
 from claimops.config import Settings
 from claimops.money import ZERO, money_or_zero, to_money
 from claimops.payments.models import Payment
+from claimops.policies.models import Policy
 from claimops.reporting.periods import Period, _add_months
 from claimops.users.models import User
 
@@ -37,10 +38,11 @@ class Filters:
     line: str | None = None
     region: str | None = None
     channel: str | None = None
+    insurer_id: int | None = None  # the policies' insurer (policies.insurer_id)
 
     @property
     def active(self) -> bool:
-        return bool(self.line or self.region or self.channel)
+        return bool(self.line or self.region or self.channel or self.insurer_id)
 
     def narrow(self, stmt: Q, claim_id: Any) -> Q:
         """`stmt` over a claim's child table, joined to claims only when a filter needs them."""
@@ -53,6 +55,9 @@ class Filters:
             stmt = stmt.where(Claim.region == self.region)
         if self.channel:
             stmt = stmt.where(Claim.channel == self.channel)
+        if self.insurer_id:
+            of_insurer = select(Policy.id).where(Policy.insurer_id == self.insurer_id)
+            stmt = stmt.where(Claim.policy_id.in_(of_insurer))
         return stmt
 
 

@@ -35,9 +35,12 @@ def dashboard(
     line: str | None = None,
     region: str | None = None,
     channel: str | None = None,
+    insurer_id: int | None = None,
 ) -> Response:
     chosen, error = _chosen_period(period, page)
-    flt = kpis.Filters(line=line or None, region=region or None, channel=channel or None)
+    flt = kpis.Filters(
+        line=line or None, region=region or None, channel=channel or None, insurer_id=insurer_id or None
+    )
     data = jsonable(period_summary(session, chosen, page.settings, flt))
     drill = (
         f"/?scope=all&reported_from={chosen.start.isoformat()}&reported_to={chosen.last_day.isoformat()}"

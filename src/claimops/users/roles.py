@@ -16,6 +16,8 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     # a claimant acting through the portal (never a staff user: portal/service.py builds the actor)
     CUSTOMER = "customer"
+    PARTNER_MANAGER = "partner_manager"
+    TEAM_LEAD = "team_lead"
 
 
 R = Role
@@ -48,6 +50,22 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "survey.write": frozenset({R.HANDLER, R.REVIEWER, *SUPERVISORS}),
     "improvement.manage": SUPERVISORS,
     "notification.read": frozenset({R.MANAGER, R.ADMIN, R.AUDITOR}),
+    # partners (claimops.partners, claimops.disputes): the partner manager keeps insurers, providers,
+    # agreements and meetings; handlers assign providers and record their visits; managers see and
+    # review scorecards; auditors read everything ("read")
+    "partner.manage": frozenset({R.PARTNER_MANAGER, *SUPERVISORS}),
+    "partner.assign": frozenset({R.HANDLER, R.REVIEWER, R.PARTNER_MANAGER, *SUPERVISORS}),
+    "partner.review": frozenset({R.PARTNER_MANAGER, *SUPERVISORS}),
+    "partner.scorecard": frozenset({R.PARTNER_MANAGER, R.MANAGER, R.ADMIN, R.AUDITOR, R.APPROVER}),
+    "dispute.manage": frozenset({R.HANDLER, R.REVIEWER, R.PARTNER_MANAGER, *SUPERVISORS}),
+    # Team and training (claimops.team, .training, .drills). Everyone sees their own record; a team
+    # lead sees their team's members, managers, admins and auditors everyone (team.service.visible_ids).
+    "team.read": frozenset({R.TEAM_LEAD, R.MANAGER, R.ADMIN, R.AUDITOR}),
+    "team.manage": frozenset({R.TEAM_LEAD, *SUPERVISORS}),
+    "training.manage": frozenset({R.TEAM_LEAD, *SUPERVISORS}),
+    "drill.build": frozenset({R.TEAM_LEAD, *SUPERVISORS}),
+    "drill.review": frozenset({R.TEAM_LEAD, *SUPERVISORS}),
+    "drill.attempt": frozenset(Role) - {R.AUDITOR},
 }
 
 

@@ -297,3 +297,21 @@ def plain_error_page(request: Request, exc: ClaimopsError) -> Response:
     settings: Settings = request.app.state.settings
     page = Page(request, None, settings, lang_of(request))
     return page.render("error.html", error=page.error_text(exc), status_code=exc.status)
+
+
+def shown_again(render: Callable[..., Response], *path_ints: str) -> Redisplay:
+    """A `Redisplay` for a page rendered by `render(page, session, *ints, form=, error=, status_code=)`,
+    the ints taken from the path parameters named (a provider's id, a dispute's id)."""
+
+    def again(page: Page, session: Session, exc: ClaimopsError) -> Response:
+        ids = [int(page.request.path_params[k]) for k in path_ints]
+        return render(
+            page,
+            session,
+            *ids,
+            form=form_values(page.form),
+            error=page.error_text(exc),
+            status_code=exc.status,
+        )
+
+    return again

@@ -1,7 +1,7 @@
 """customers: portal accounts, codes, messages; notification outbox and log; surveys and improvement actions
 
 Revision ID: 0008_customers
-Revises: 0006_ledger
+Revises: 0007_partners
 Create Date: 2026-12-05 23:45:23.904957
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import claimops.db
 
 revision = "0008_customers"
-down_revision = "0006_ledger"
+down_revision = "0007_partners"
 branch_labels = None
 depends_on = None
 

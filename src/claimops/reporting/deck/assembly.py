@@ -37,7 +37,7 @@ def build(
     return compose(
         figures,
         sections=sections,
-        provided=sections.provided(session, period, lang),
+        provided=sections.provided(session, period, lang, filters),
         today=today or local_date(utcnow()),
     )
 

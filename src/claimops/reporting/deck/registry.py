@@ -46,11 +46,20 @@ class SectionProvider(Protocol):
     def __call__(self, session: Session, period: Period, lang: str, /) -> Section | None: ...
 
 
+class FilteredSectionProvider(Protocol):
+    """A provider whose slides narrow to the deck's filters (line, region, channel, insurer)."""
+
+    def __call__(
+        self, session: Session, period: Period, lang: str, filters: Filters | None, /
+    ) -> Section | None: ...
+
+
 @dataclass
 class _Entry:
     builder: SectionBuilder | None
     open: bool  # other domains may add slides
     providers: list[SectionProvider] = field(default_factory=list)
+    filtered: list[FilteredSectionProvider] = field(default_factory=list)
 
 
 class SectionRegistry:
@@ -88,18 +97,29 @@ class SectionRegistry:
 
     def add_slides(self, key: str, provider: SectionProvider) -> None:
         """A domain's slides for section `key`, after reporting's own and earlier providers'."""
+        self._open(key).providers.append(provider)
+
+    def add_filtered_slides(self, key: str, provider: FilteredSectionProvider) -> None:
+        """As `add_slides`, for a provider that is handed the deck's filters; its slides come after
+        those of the section's plain providers."""
+        self._open(key).filtered.append(provider)
+
+    def _open(self, key: str) -> _Entry:
         entry = self._entries.get(key)
         if entry is None or not entry.open:
             open_keys = ", ".join(k for k, e in self._entries.items() if e.open)
             raise ValueError(f"section {key!r} takes no slides from other domains; one of {open_keys}")
-        entry.providers.append(provider)
+        return entry
 
-    def provided(self, session: Session, period: Period, lang: str) -> dict[str, Section]:
+    def provided(
+        self, session: Session, period: Period, lang: str, filters: Filters | None = None
+    ) -> dict[str, Section]:
         """Every provider's slides for the period, merged per section (the first provider's title)."""
         out: dict[str, Section] = {}
         for key, entry in self._entries.items():
-            for provider in entry.providers:
-                section = provider(session, period, lang)
+            found = [p(session, period, lang) for p in entry.providers]
+            found += [p(session, period, lang, filters) for p in entry.filtered]
+            for section in found:
                 if section is None or not section.slides:
                     continue
                 if key in out:

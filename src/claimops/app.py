@@ -23,8 +23,10 @@ from claimops.web.limits import RequestLimits
 
 def api_router() -> APIRouter:
     from claimops.claims.api import router as claims
+    from claimops.disputes.api import router as disputes
     from claimops.documents.api import router as documents
     from claimops.notifications.api import router as notifications
+    from claimops.partners.api import router as partners
     from claimops.payments.api import router as payments
     from claimops.policies.api import router as policies
     from claimops.portal.api import router as portal
@@ -33,6 +35,9 @@ def api_router() -> APIRouter:
     from claimops.reporting.download import router as deck
     from claimops.surveys.api import public as survey_link
     from claimops.surveys.api import router as surveys
+    from claimops.team.api import router as team
+    from claimops.team.drills.api import router as drills
+    from claimops.team.training.api import router as training
     from claimops.users.api import router as users
 
     api = APIRouter(prefix="/api/v1")
@@ -49,22 +54,46 @@ def api_router() -> APIRouter:
     api.include_router(portal)
     api.include_router(survey_link)
     api.include_router(surveys)
+    api.include_router(partners)
+    api.include_router(disputes)
+    api.include_router(team)
+    api.include_router(training)
+    api.include_router(drills)
     return api
 
 
 def page_router() -> APIRouter:
     """The workbench: each domain's pages, and logging in (web/login.py)."""
     from claimops.claims.pages import router as claims
+    from claimops.disputes.pages import router as disputes
     from claimops.mining.pages import router as mining
+    from claimops.partners.pages import router as partners
     from claimops.policies.pages import router as policies
     from claimops.portal.pages import router as portal
     from claimops.portal.staff_pages import router as staff_messages
     from claimops.reporting.pages import router as dashboard
     from claimops.surveys.pages import router as surveys
+    from claimops.team.drills.pages import router as drills
+    from claimops.team.pages import router as team
+    from claimops.team.training.pages import router as training
     from claimops.web.login import router as login
 
     pages = APIRouter(include_in_schema=False)
-    for router in (login, claims, policies, dashboard, mining, portal, staff_messages, surveys):
+    for router in (
+        login,
+        claims,
+        policies,
+        dashboard,
+        mining,
+        portal,
+        staff_messages,
+        surveys,
+        partners,
+        disputes,
+        team,
+        training,
+        drills,
+    ):
         pages.include_router(router)
     return pages
 
@@ -124,5 +153,5 @@ def default_risk_scorer() -> RiskScorer:
 
 
 def app_from_env() -> FastAPI:
-    """For `uvicorn --factory claimops.web.app:app_from_env` with several workers."""
+    """For `uvicorn --factory claimops.app:app_from_env` with several workers."""
     return create_app()

@@ -1,0 +1,1 @@
+"""Disputes on claims: raised by the customer, the insurer or a provider, negotiated to an outcome."""
