@@ -17,10 +17,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from claimops.config import Settings, get_settings
-from claimops.db import make_engine, unit_of_work
-from claimops.migrate import upgrade
+from claimops.db import unit_of_work
 from claimops.users.service import create_user
-from databases import create_pg_database, drop_pg_database, pg_available
+from databases import migrated, pg_available, rolled_back
 from factories import PASSWORD, STAFF
 
 
@@ -43,22 +42,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    if backend == "sqlite":
-        path = tmp_path_factory.mktemp("sqlite") / "claimops.db"
-        url = f"sqlite:///{path}"
-        upgrade(url)
-        eng = make_engine(url)
+    with migrated(backend, tmp_path_factory.mktemp("sqlite"), pool_size=30, max_overflow=10) as eng:
         _create_staff(eng)
         yield eng
-        eng.dispose()
-    else:
-        name, url = create_pg_database()
-        upgrade(url)
-        eng = make_engine(url, pool_size=30, max_overflow=10)
-        _create_staff(eng)
-        yield eng
-        eng.dispose()
-        drop_pg_database(name)
 
 
 def _create_staff(eng: Engine) -> None:
@@ -71,15 +57,19 @@ def _create_staff(eng: Engine) -> None:
 
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
-    """A session whose work is rolled back after the test (services use savepoints inside)."""
-    with engine.connect() as conn:
-        trans = conn.begin()
-        sess = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        try:
-            yield sess
-        finally:
-            sess.close()
-            trans.rollback()
+    """A session on the shared database whose work is rolled back after the test."""
+    with rolled_back(engine) as sess:
+        yield sess
+
+
+@pytest.fixture(scope="module")
+def own_engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A staffed database for one module: for tests that read everything of a kind (a deck section
+    that must say "no data"), which the API tests' committed rows in the shared database would
+    disturb. A module overrides `session` with `rolled_back(own_engine)` to use it."""
+    with migrated(backend, tmp_path_factory.mktemp("own")) as eng:
+        _create_staff(eng)
+        yield eng
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -126,19 +116,8 @@ def tokens(client: TestClient) -> dict[str, dict[str, str]]:
 @pytest.fixture
 def empty_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     """A migrated database of its own, for tests that need an empty one (seeding, bulk loads)."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'empty.db'}"
-        upgrade(url)
-        eng = make_engine(url)
+    with migrated(backend, tmp_path, name="empty.db") as eng:
         yield eng
-        eng.dispose()
-    else:
-        name, url = create_pg_database()
-        upgrade(url)
-        eng = make_engine(url)
-        yield eng
-        eng.dispose()
-        drop_pg_database(name)
 
 
 @pytest.fixture

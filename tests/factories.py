@@ -466,6 +466,7 @@ def drill_source(session: Any, settings: Any, *, close: bool = True) -> tuple[Wa
         ),
         now=reported,
         settings=settings,
+        risk_scorer=RISK_SCORER,
     )
     w = Walk.__new__(Walk)
     w.s, w.settings, w.t, w.claim, w.number = session, settings, reported, claim, claim.claim_number

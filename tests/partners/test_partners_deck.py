@@ -3,9 +3,12 @@ the period's end, not by the clock."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from claimops.config import Settings
@@ -16,9 +19,17 @@ from claimops.reporting.deck.assembly import build
 from claimops.reporting.deck.model import Chart, Notice
 from claimops.reporting.kpis import Filters
 from claimops.reporting.periods import parse_period
+from databases import rolled_back
 from factories import Walk, make_policy
 
 Q = parse_period("2026-Q2")
+
+
+@pytest.fixture
+def session(own_engine: Engine) -> Iterator[Session]:
+    """This module's own database: the deck reads every partner, survey and training record."""
+    with rolled_back(own_engine) as sess:
+        yield sess
 
 
 def seed(session: Session, settings: Settings) -> None:

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -31,9 +32,19 @@ from claimops.reporting.deck.model import Bullets, Chart, Notice, all_text
 from claimops.reporting.deck.sections import outline
 from claimops.reporting.periods import parse_period
 from claimops.reporting.summary import PeriodSummary, period_summary
+from databases import rolled_back
 from factories import kpi_dataset
 
 Q2 = parse_period("2026-Q2")
+
+
+@pytest.fixture
+def session(own_engine: Engine) -> Iterator[Session]:
+    """This module's own database: the deck reads every partner, survey and training record."""
+    with rolled_back(own_engine) as sess:
+        yield sess
+
+
 TODAY = date(2026, 7, 15)
 ZH_SECTIONS = [
     "引言",
