@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 import claimops.models  # noqa: F401 - registers every table before any query
 from claimops.claims.scoring import RiskScorer
 from claimops.config import Settings, get_settings
+from claimops.dashboard_panels import default_panels
 from claimops.db import get_engine
 from claimops.deck_sections import default_sections
 from claimops.masking import install_log_masking
@@ -132,6 +133,7 @@ def create_app(
     app.state.engine = engine or get_engine(settings.resolved_database_url)
     install_log_masking()
     app.state.deck_sections = deck_sections or default_sections()
+    app.state.dashboard_panels = default_panels()
     app.state.risk_scorer = risk_scorer or default_risk_scorer()
     install_claim_listeners(settings)
     errors.install(app)

@@ -6,13 +6,14 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from claimops.claims.lines import LINES
 from claimops.errors import ClaimopsError
 from claimops.reference import CHANNELS, REGIONS
 from claimops.reporting import kpis
+from claimops.reporting.panels import PanelRegistry
 from claimops.reporting.periods import Period, parse_period
 from claimops.reporting.summary import jsonable, period_summary
 from claimops.web.deps import SessionDep
@@ -29,6 +30,7 @@ def _default_period(today: date) -> str:
 
 @router.get("/dashboard", response_class=HTMLResponse, dependencies=[require_page("report.read")])
 def dashboard(
+    request: Request,
     page: PageDep,
     session: SessionDep,
     period: Annotated[str | None, Query()] = None,
@@ -56,6 +58,7 @@ def dashboard(
         "channel": channel,
     }
     deck_url = "/api/v1/reports/deck?" + urlencode({k: v for k, v in deck.items() if v})
+    registry: PanelRegistry = request.app.state.dashboard_panels
     return page.render(
         "dashboard.html",
         error=error,
@@ -67,6 +70,7 @@ def dashboard(
         channels=list(CHANNELS),
         drill=drill,
         deck_url=deck_url,
+        panels=registry.build(session, chosen, flt, page.lang),
     )
 
 
