@@ -185,13 +185,20 @@ class Walk:
         )
         return self
 
-    def decide(self, days: float, outcome: str, assessed: str, reasons: list[str] | None = None) -> Walk:
+    def decide(
+        self,
+        days: float,
+        outcome: str,
+        assessed: str,
+        reasons: list[str] | None = None,
+        user: str = "reviewer",
+    ) -> Walk:
         from claimops.claims.schemas import DecideIn
         from claimops.claims.service import decide
 
         decide(
             session=self.s,
-            actor=staff_actor(self.s, "reviewer"),
+            actor=staff_actor(self.s, user),
             claim_number=self.number,
             # these walks are about times and amounts, not documents: decide without them, saying so
             cmd=DecideIn(

@@ -35,8 +35,13 @@ def figures_out(f: PersonFigures) -> dict[str, Any]:
         "reopen_rate": f.reopen_rate,
         "decisions": f.decisions,
         "decision_quality": f.decision_quality,
-        "dispute_rate": f.dispute_rate,  # None until the disputes domain reports
-        "satisfaction": f.satisfaction,  # None until the surveys domain reports
+        "decisions_changed": f.decisions_changed,
+        "decided_claims": f.decided_claims,
+        "disputed_claims": f.disputed_claims,
+        "dispute_rate": f.dispute_rate,
+        "responses": f.responses,
+        "satisfaction": f.satisfaction,  # mean overall score, 1-5
+        "csat": f.csat,
     }
 
 
