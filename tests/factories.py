@@ -508,3 +508,53 @@ def make_lead(session: Any, username: str = "lead", members: tuple[str, ...] = (
             session=session, actor=admin, team=f"{username}-team", username=m, joined_on=date(2026, 1, 1)
         )
     return lead
+
+
+def held_session(
+    session: Any,
+    *,
+    course: str,
+    starts_at: datetime,
+    results: dict[str, int | None],
+    title: str = "保险基础知识",
+    kind: str = "basic",
+    minutes: int = 120,
+) -> Any:
+    """A new course with one session at `starts_at`, everyone in `results` enrolled and recorded as
+    attending with their score (None: no assessment), recorded an hour after the session ends."""
+    from claimops.team.training.schemas import CourseIn, ResultIn, SessionIn
+    from claimops.team.training.service import create_course, enrol, record_result, schedule_session
+
+    manager = staff_actor(session, "manager")
+    create_course(
+        session=session, actor=manager, cmd=CourseIn(code=course, title=title, kind=kind, minutes=minutes)
+    )
+    ts = schedule_session(
+        session=session, actor=manager, cmd=SessionIn(course=course, starts_at=starts_at, trainer="王老师")
+    )
+    enrol(session=session, actor=manager, session_id=ts.id, usernames=list(results))
+    for user, score in results.items():
+        record_result(
+            session=session,
+            actor=manager,
+            session_id=ts.id,
+            cmd=ResultIn(username=user, attended=True, score=score),
+            now=starts_at + timedelta(minutes=minutes + 60),
+        )
+    return ts
+
+
+def scored_attempt(session: Any, *, number: str, trainee: str, amount: str, now: datetime) -> Any:
+    """`trainee` works drill `number`, approving `amount`, and submits it at `now` (so it is scored)."""
+    from claimops.team.drills.schemas import AttemptIn
+    from claimops.team.drills.service import start_attempt, submit_attempt
+
+    actor = staff_actor(session, trainee)
+    attempt = start_attempt(session=session, actor=actor, number=number, now=now)
+    return submit_attempt(
+        session=session,
+        actor=actor,
+        attempt_id=attempt.id,
+        cmd=AttemptIn(outcome="approved", amount=Decimal(amount)),
+        now=now,
+    )

@@ -6,8 +6,10 @@ provider below; reporting does not import it.
 from __future__ import annotations
 
 from claimops.reporting.panels import PanelRegistry
+from claimops.team.panel import team_panel
 
 
 def default_panels() -> PanelRegistry:
     panels = PanelRegistry()
+    panels.add("team", team_panel)
     return panels

@@ -28,7 +28,7 @@ from claimops.team.drills.service import (
     start_attempt,
     submit_attempt,
 )
-from factories import at, drill_source, staff_actor
+from factories import at, drill_source, scored_attempt, staff_actor
 
 NOW = at(2026, 6, 1)
 
@@ -196,16 +196,9 @@ def test_drill_data_never_reaches_a_kpi_a_mining_frame_an_event_or_a_payment(
     kpis_before = jsonable(period_summary(session, period, settings))
     frame_before = load_claims(session.connection())
     rows_before = counts()
-    manager, handler = staff_actor(session, "manager"), staff_actor(session, "handler")
+    manager = staff_actor(session, "manager")
     drill = build_drill(session=session, actor=manager, cmd=DrillIn(claim_number=w.number), now=NOW)
-    attempt = start_attempt(session=session, actor=handler, number=drill.number, now=NOW)
-    submit_attempt(
-        session=session,
-        actor=handler,
-        attempt_id=attempt.id,
-        cmd=AttemptIn(outcome="approved", amount=Decimal("6750")),
-        now=NOW,
-    )
+    scored_attempt(session, number=drill.number, trainee="handler", amount="6750", now=NOW)
     # no notifications outbox exists on this branch: no claim event (what a notification would be fed
     # by) and no payment, decision or claim row is added by a drill
     assert counts() == rows_before

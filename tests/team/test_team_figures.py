@@ -82,6 +82,18 @@ def _closed(w: Walk, handler: str, decider: str, amount: str) -> Walk:
     return w.decide(1, "approved", amount, user=decider).pay(1).do("close", 1, user="finance")
 
 
+def _dispute(session: Session, settings: Settings, w: Walk, then: MoveIn) -> None:
+    """The customer disputes the claim a day later, and the dispute moves on (`then`) a day after."""
+    manager = staff_actor(session, "manager")
+    opened = open_dispute(
+        session=session,
+        actor=manager,
+        cmd=DisputeIn(claim_number=w.number, party="customer", reason="amount", disputed_amount="6000"),
+        now=w.after(1),
+    )
+    move(session=session, actor=manager, dispute_id=opened.id, cmd=then, now=w.after(1), settings=settings)
+
+
 def _answer(session: Session, claim_id: int, overall: int, when: datetime) -> None:
     session.add(SurveyResponse(claim_id=claim_id, channel="phone", overall=overall, responded_at=when))
 
@@ -105,35 +117,9 @@ def test_dispute_rate_satisfaction_and_decision_quality_by_hand(session: Session
     b = _closed(claim(3), h.username, d.username, "5000")  # reopened and decided again by another
     b.do("reopen", 1, user="reviewer").decide(1, "partial", "4000", ["AMOUNT_ADJUSTED"])
     c = _closed(claim(4), h.username, d.username, "5000")  # disputed, settled at another amount
-    opened = open_dispute(
-        session=session,
-        actor=manager,
-        cmd=DisputeIn(claim_number=c.number, party="customer", reason="amount", disputed_amount="6000"),
-        now=c.after(1),
-    )
-    move(
-        session=session,
-        actor=manager,
-        dispute_id=opened.id,
-        cmd=MoveIn(stage="resolved", settled_amount="5500", outcome="和解"),
-        now=c.after(1),
-        settings=settings,
-    )
+    _dispute(session, settings, c, MoveIn(stage="resolved", settled_amount="5500", outcome="和解"))
     dd = _closed(claim(5), h.username, d.username, "5000")  # disputed, then the dispute withdrawn
-    withdrawn = open_dispute(
-        session=session,
-        actor=manager,
-        cmd=DisputeIn(claim_number=dd.number, party="customer", reason="amount", disputed_amount="6000"),
-        now=dd.after(1),
-    )
-    move(
-        session=session,
-        actor=manager,
-        dispute_id=withdrawn.id,
-        cmd=MoveIn(stage="withdrawn", outcome="撤回"),
-        now=dd.after(1),
-        settings=settings,
-    )
+    _dispute(session, settings, dd, MoveIn(stage="withdrawn", outcome="撤回"))
     # an imported history: a dispute settled at another amount, the decision still marked current
     e = _closed(claim(6), h.username, d.username, "5000")
     session.add(

@@ -128,6 +128,10 @@ def kpis_view(session: Session, *, actor: Actor | None, period: Period, now: dat
         "headcount": k.headcount,
         "hours": k.hours,
         "hours_per_head": k.hours_per_head,
+        "enrolled_held": k.enrolled_held,
+        "attended": k.attended,
+        "assessed": k.assessed,
+        "passed": k.passed,
         "completion_rate": k.completion_rate,
         "pass_rate": k.pass_rate,
         "certifications": {

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from claimops.claims.checklist import all_doc_types
 from claimops.clock import utcnow
 from claimops.errors import ClaimopsError, ValidationFailed
+from claimops.reporting.periods import parse_period
 from claimops.schemas import parse
 from claimops.team.drills import service
 from claimops.team.drills.models import Drill
@@ -22,15 +23,24 @@ from claimops.web.pagekit import CsrfForm, Page, PageDep, form_values, redisplay
 router = APIRouter(include_in_schema=False)
 
 
-def _list(page: Page, session: Session, **extra: Any) -> Response:
+def _list(page: Page, session: Session, period: str | None = None, **extra: Any) -> Response:
+    """The drills and the attempts; with a period, the attempts submitted in it (the dashboard's
+    drill score links here)."""
+    p = parse_period(period) if period else None
+    found = service.attempts(
+        session,
+        page.actor,
+        submitted_from=p.start_utc if p else None,
+        submitted_before=p.end_utc if p else None,
+    )
     return page.render(
-        "drills.html", drills=service.drills(session), attempts=service.attempts(session, page.actor), **extra
+        "drills.html", drills=service.drills(session), attempts=found, period=p.label if p else None, **extra
     )
 
 
 @router.get("/drills", response_class=HTMLResponse, dependencies=[require_page("drill.attempt")])
-def drills_page(page: PageDep, session: SessionDep) -> Response:
-    return _list(page, session, form={})
+def drills_page(page: PageDep, session: SessionDep, period: str | None = None) -> Response:
+    return _list(page, session, period, form={})
 
 
 def _build_again(page: Page, session: Session, exc: ClaimopsError) -> Response:

@@ -288,7 +288,14 @@ def drills(session: Session) -> list[Drill]:
     return list(session.scalars(select(Drill).order_by(Drill.id.desc())))
 
 
-def attempts(session: Session, actor: Actor, *, drill_id: int | None = None) -> list[AttemptView]:
+def attempts(
+    session: Session,
+    actor: Actor,
+    *,
+    drill_id: int | None = None,
+    submitted_from: datetime | None = None,
+    submitted_before: datetime | None = None,
+) -> list[AttemptView]:
     stmt = (
         select(DrillAttempt, Drill, User.username)
         .join(Drill, Drill.id == DrillAttempt.drill_id)
@@ -300,6 +307,10 @@ def attempts(session: Session, actor: Actor, *, drill_id: int | None = None) -> 
         stmt = stmt.where(DrillAttempt.trainee_id.in_(list(seen)))
     if drill_id is not None:
         stmt = stmt.where(DrillAttempt.drill_id == drill_id)
+    if submitted_from is not None:
+        stmt = stmt.where(DrillAttempt.submitted_at >= submitted_from)
+    if submitted_before is not None:
+        stmt = stmt.where(DrillAttempt.submitted_at < submitted_before)
     return [AttemptView(a, d, u) for a, d, u in session.execute(stmt).all()]
 
 

@@ -14,6 +14,7 @@ from claimops.errors import ClaimopsError, ValidationFailed
 from claimops.schemas import parse
 from claimops.team.service import visible_ids
 from claimops.team.training import queries, service
+from claimops.team.training.kpis import CERT_STATES
 from claimops.team.training.models import Course
 from claimops.team.training.schemas import ResultIn, SessionIn
 from claimops.team.views import kpis_view, period_of
@@ -45,6 +46,29 @@ def _training(page: Page, session: Session, period: str | None = None, **extra: 
         now=now,
         as_utc=as_utc,
         **extra,
+    )
+
+
+@router.get("/training/people", response_class=HTMLResponse)
+def people_page(
+    page: PageDep, session: SessionDep, period: str | None = None, cert: str | None = None
+) -> Response:
+    """The lists behind the training figures: each person's hours, attendance, scores, onboarding
+    and drills in the period; the certifications (one state with `cert`); quality before and after
+    training per person."""
+    now = utcnow()
+    p = period_of(period, now)
+    visible = visible_ids(session, page.actor)
+    people = queries.kpis_by_person(session, visible=visible, start=p.start_utc, end=p.end_utc, now=now)
+    state = cert if cert in CERT_STATES else None
+    return page.render(
+        "training_people.html",
+        period=p.label,
+        people=people,
+        names={u.id: u for u, _ in people},
+        certs=queries.certifications(session, visible=visible, today=local_date(now), state=state),
+        cert=state,
+        quality=queries.quality_before_after(session, visible=visible, start=p.start_utc, end=p.end_utc),
     )
 
 
