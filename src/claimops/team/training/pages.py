@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from claimops.clock import SHANGHAI, as_utc, local_date, utcnow
 from claimops.errors import ClaimopsError, ValidationFailed
@@ -16,12 +17,26 @@ from claimops.team.service import visible_ids
 from claimops.team.training import queries, service
 from claimops.team.training.kpis import CERT_STATES
 from claimops.team.training.models import Course
-from claimops.team.training.schemas import ResultIn, SessionIn
+from claimops.team.training.schemas import (
+    KINDS,
+    CertificationIn,
+    CourseIn,
+    OnboardingIn,
+    ResultIn,
+    SessionIn,
+)
 from claimops.team.views import kpis_view, period_of
+from claimops.users.roles import Role
 from claimops.web.deps import SessionDep
 from claimops.web.pagekit import CsrfForm, Page, PageDep, form_values, redisplay, require_page, text
 
 router = APIRouter(include_in_schema=False)
+
+
+def given(form: FormData, *names: str) -> dict[str, str]:
+    """The fields filled in: an empty one is left out, so the schema's default or its "required"
+    message (labelled with the field) applies."""
+    return {n: v for n in names if (v := text(form, n))}
 
 
 def _local_input(value: str) -> datetime:
@@ -39,6 +54,9 @@ def _training(page: Page, session: Session, period: str | None = None, **extra: 
         "training.html",
         courses=queries.courses(session),
         sessions=queries.sessions(session),
+        required=queries.required_courses(session),
+        roles=[r.value for r in Role if r is not Role.CUSTOMER],
+        kinds=KINDS,
         kpis=kpis_view(session, actor=page.actor, period=p, now=now),
         reminders=queries.expiring_certifications(
             session, visible=visible_ids(session, page.actor), today=local_date(now)
@@ -100,6 +118,39 @@ def schedule(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
     )
     ts = service.schedule_session(session=session, actor=page.actor, cmd=cmd)
     return RedirectResponse(f"/training/sessions/{ts.id}", status_code=303)
+
+
+@router.post("/training/courses", dependencies=[require_page("training.manage")])
+@redisplay(_schedule_again)
+def add_course(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
+    cmd = parse(CourseIn, given(form, "code", "title", "kind", "topic", "minutes"))
+    service.create_course(session=session, actor=page.actor, cmd=cmd)
+    return RedirectResponse("/training#catalogue", status_code=303)
+
+
+@router.post("/training/required", dependencies=[require_page("training.manage")])
+@redisplay(_schedule_again)
+def require_course(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
+    service.require_course(
+        session=session, actor=page.actor, role=text(form, "role"), course=text(form, "course")
+    )
+    return RedirectResponse("/training#required", status_code=303)
+
+
+@router.post("/training/certifications", dependencies=[require_page("training.manage")])
+@redisplay(_schedule_again)
+def certify(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
+    cmd = parse(CertificationIn, given(form, "username", "name", "issued_on", "expires_on"))
+    service.add_certification(session=session, actor=page.actor, cmd=cmd)
+    return RedirectResponse(f"/team/people/{cmd.username}#training-record", status_code=303)
+
+
+@router.post("/training/onboarding", dependencies=[require_page("training.manage")])
+@redisplay(_schedule_again)
+def onboarding(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
+    cmd = parse(OnboardingIn, given(form, "username", "started_on", "due_on", "mentor"))
+    service.start_onboarding(session=session, actor=page.actor, cmd=cmd)
+    return RedirectResponse(f"/team/people/{cmd.username}#training-record", status_code=303)
 
 
 def _session_page(page: Page, session: Session, session_id: int, **extra: Any) -> Response:

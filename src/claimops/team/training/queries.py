@@ -34,6 +34,16 @@ def courses(session: Session) -> list[Course]:
     return list(session.scalars(select(Course).order_by(Course.kind, Course.code)))
 
 
+def required_courses(session: Session) -> list[tuple[str, Course]]:
+    """(role, course) for every course a role requires, by role."""
+    rows = session.execute(
+        select(RequiredCourse.role, Course)
+        .join(Course, Course.id == RequiredCourse.course_id)
+        .order_by(RequiredCourse.role, Course.code)
+    ).all()
+    return [(r, c) for r, c in rows]
+
+
 @dataclass(frozen=True)
 class SessionRow:
     session: TrainingSession
