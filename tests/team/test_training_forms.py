@@ -1,6 +1,6 @@
-"""The training and drill writes through their page forms (CSRF, zh/en): courses, required courses,
-certifications, onboarding plans, sessions, attendance and scores, drills and a lead's review; each
-refusal shown on the form with the field named, and nothing stored."""
+"""The team, training and drill writes through their page forms (CSRF, zh/en): teams and members,
+courses, required courses, certifications, onboarding plans, sessions, attendance and scores, drills
+and a lead's review; each refusal shown on the form with the field named, and nothing stored."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from api_helpers import Api, csrf_in, web_login
 from claimops.team.drills.models import Drill, DrillAttempt
+from claimops.team.models import Team, TeamMember
 from claimops.team.training.models import (
     Certification,
     Course,
@@ -196,3 +197,24 @@ def test_session_results_and_drill_forms_refuse_bad_input(
         assert conn.scalar(
             select(DrillAttempt.review_note).where(DrillAttempt.id == int(attempt.rsplit("/", 1)[1]))
         )
+
+
+def test_team_forms_create_a_team_and_add_people_once(client: TestClient, engine: Engine) -> None:
+    web = _web(client, "manager")
+    lead, member = make_user(engine, role="team_lead"), make_user(engine)
+    name = f"组-{lead}"
+    assert _post(web, "/team", "/team/teams", {"name": name, "lead": lead}).status_code == 303
+    n = _count(engine, Team)
+    again = _post(web, "/team", "/team/teams", {"name": name, "lead": lead})
+    assert again.status_code == 409 and "alert error" in again.text and _count(engine, Team) == n
+    joined = {"team": name, "username": member, "joined_on": "2026-02-01"}
+    assert _post(web, "/team", "/team/members", joined).status_code == 303
+    assert f'data-username="{member}"' in web.get("/team").text
+    m = _count(engine, TeamMember)
+    twice = _post(web, "/team", "/team/members", joined)
+    assert twice.status_code == 409 and "alert error" in twice.text
+    no_date = _post(
+        web, "/team", "/team/members", {**joined, "username": make_user(engine), "joined_on": "二月"}
+    )
+    assert no_date.status_code == 422 and "入组日期：" in no_date.text
+    assert _count(engine, TeamMember) == m

@@ -17,6 +17,7 @@ from claimops.schemas import parse
 from claimops.team.drills import service
 from claimops.team.drills.models import Drill
 from claimops.team.drills.schemas import AttemptIn, DrillIn, EmergencyDrillIn, ReviewIn
+from claimops.team.redisplay import form_again
 from claimops.web.deps import SessionDep
 from claimops.web.pagekit import CsrfForm, Page, PageDep, form_values, redisplay, require_page, text, texts
 
@@ -43,10 +44,7 @@ def drills_page(page: PageDep, session: SessionDep, period: str | None = None) -
     return _list(page, session, period, form={})
 
 
-def _build_again(page: Page, session: Session, exc: ClaimopsError) -> Response:
-    return _list(
-        page, session, form=form_values(page.form), error=page.error_text(exc), status_code=exc.status
-    )
+_build_again = form_again(_list)
 
 
 @router.post("/drills", dependencies=[require_page("drill.build")])

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from claimops.clock import SHANGHAI, as_utc, local_date, utcnow
 from claimops.errors import ClaimopsError, ValidationFailed
 from claimops.schemas import parse
+from claimops.team.redisplay import form_again
 from claimops.team.service import visible_ids
 from claimops.team.training import queries, service
 from claimops.team.training.kpis import CERT_STATES
@@ -28,7 +29,7 @@ from claimops.team.training.schemas import (
 from claimops.team.views import kpis_view, period_of
 from claimops.users.roles import Role
 from claimops.web.deps import SessionDep
-from claimops.web.pagekit import CsrfForm, Page, PageDep, form_values, redisplay, require_page, text
+from claimops.web.pagekit import CsrfForm, Page, PageDep, redisplay, require_page, text
 
 router = APIRouter(include_in_schema=False)
 
@@ -95,10 +96,7 @@ def training_page(page: PageDep, session: SessionDep, period: str | None = None)
     return _training(page, session, period, form={})
 
 
-def _schedule_again(page: Page, session: Session, exc: ClaimopsError) -> Response:
-    return _training(
-        page, session, form=form_values(page.form), error=page.error_text(exc), status_code=exc.status
-    )
+_schedule_again = form_again(_training)
 
 
 @router.post("/training/sessions", dependencies=[require_page("training.manage")])
