@@ -122,6 +122,13 @@ def drills_slide(session: Session, period: Period, lang: str) -> Slide | None:
     return Slide(t("team.deck.slide_drills", lang), [Table(header, body, numeric=(1, 2, 3))])
 
 
+def _satisfaction(f: dict[str, Any]) -> str:
+    """Mean overall score (1-5) with the number of answers it rests on."""
+    if f["satisfaction"] is None:
+        return "—"
+    return f"{f['satisfaction']:.2f} (n={f['responses']})"
+
+
 def teams_slide(data: dict[str, Any], lang: str) -> Slide | None:
     if not data["teams"]:
         return None
@@ -137,15 +144,27 @@ def teams_slide(data: dict[str, Any], lang: str) -> Slide | None:
                 f"{_pct(f['sla_compliance'])} {_pt(ch['sla_compliance'], lang)}".strip(),
                 f"{_pct(f['reopen_rate'])} {_pt(ch['reopen_rate'], lang)}".strip(),
                 f"{_pct(f['decision_quality'])} {_pt(ch['decision_quality'], lang)}".strip(),
+                f"{_pct(f['dispute_rate'])} {_pt(ch['dispute_rate'], lang)}".strip(),
+                _satisfaction(f),
             ]
         )
     header = [
         t(f"team.deck.col_{c}", lang)
-        for c in ("team", "people", "handled", "open", "sla", "reopen", "decision_quality")
+        for c in (
+            "team",
+            "people",
+            "handled",
+            "open",
+            "sla",
+            "reopen",
+            "decision_quality",
+            "dispute_rate",
+            "satisfaction",
+        )
     ]
     note = t("team.deck.teams_note", lang, previous=data["previous_period"])
     return Slide(
-        t("team.deck.slide_teams", lang), [Table(header, rows, numeric=(1, 2, 3, 4, 5, 6), note=note)]
+        t("team.deck.slide_teams", lang), [Table(header, rows, numeric=(1, 2, 3, 4, 5, 6, 7, 8), note=note)]
     )
 
 
