@@ -103,6 +103,7 @@ def test_the_panel_by_hand_with_links(session: Session, settings: Settings) -> N
     assert "Too few decisions" in panel.note or "not significant" in panel.note
     assert [r.cells[0] for r in panel.rows] == ["Basic courses"]
     assert panel.rows[0].cells[1:] == ("1", "4.0", "2/2", "50.0%")
+    assert panel.rows[0].href == f"/training?period={period.label}#sessions"
     filtered = team_panel(session, period, Filters(line="auto"), "zh")
     assert filtered is not None and filtered.note is not None and "不按险种" in filtered.note
     assert "team" in default_panels().keys()
@@ -141,5 +142,7 @@ def test_the_dashboard_shows_the_panel_and_its_lists(
     assert people.status_code == 200 and 'class="person-row"' in people.text
     expiring = web.get(f"/training/people?period={period.label}&cert=expiring&lang=zh")
     assert expiring.status_code == 200 and 'data-state="current"' not in expiring.text
+    sessions = web.get(f"/training?period={period.label}&lang=en")
+    assert sessions.status_code == 200 and f"· {period.label}" in sessions.text
     drills = web.get(f"/drills?period={period.label}&lang=en")
     assert drills.status_code == 200 and period.label in drills.text

@@ -11,6 +11,8 @@ from httpx import Response
 from sqlalchemy import Engine, func, select
 
 from api_helpers import Api, csrf_in, web_login
+from claimops.claims.models import ClaimEvent
+from claimops.payments.models import Payment
 from claimops.team.drills.models import Drill, DrillAttempt
 from claimops.team.models import Team, TeamMember
 from claimops.team.training.models import (
@@ -176,6 +178,13 @@ def test_session_results_and_drill_forms_refuse_bad_input(
     assert built.status_code == 303 and _count(engine, Drill) == drills + 1
     case = _post(web, "/drills", "/drills", {"claim_number": closed[0]})
     number = case.headers["location"].rsplit("/", 1)[1]
+    # the sandbox number on the staff claim pages: not shown, not paid, not closed; nothing stored
+    events = _count(engine, ClaimEvent), _count(engine, Payment)
+    assert "这是沙盒演练案件" in web.get(f"/claims/{number}?lang=zh").text
+    for action in ("pay", "close"):
+        refused = _post(web, "/", f"/claims/{number}/act/{action}", {"payee_name": "某人"})
+        assert refused.status_code == 409 and "这是沙盒演练案件" in refused.text
+    assert (_count(engine, ClaimEvent), _count(engine, Payment)) == events
     trainee_web = _web(client, "handler")
     started = _post(trainee_web, f"/drills/{number}", f"/drills/{number}/attempts", {})
     attempt = started.headers["location"]

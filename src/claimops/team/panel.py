@@ -80,7 +80,7 @@ def team_panel(session: Session, period: Period, filters: Filters, lang: str, /)
         key="team",
         title=t("team.panel.title", lang),
         figures=figures,
-        rows=tuple(_kind_row(kind, row, lang) for kind, row in sorted(k["by_kind"].items())),
+        rows=tuple(_kind_row(kind, row, p, lang) for kind, row in sorted(k["by_kind"].items())),
         header=tuple(
             t(f"team.deck.col_{c}", lang) for c in ("kind", "sessions", "hours", "attendance", "pass_rate")
         ),
@@ -98,7 +98,7 @@ def _num(v: float | None, unit: str) -> str:
     return "—" if v is None else f"{v:.1f}{(' ' + unit) if unit else ''}"
 
 
-def _kind_row(kind: str, r: dict[str, float], lang: str) -> Row:
+def _kind_row(kind: str, r: dict[str, float], period: str, lang: str) -> Row:
     att, enr, passed, assessed = (int(r[x]) for x in ("attended", "enrolled", "passed", "assessed"))
     return Row(
         (
@@ -107,7 +107,8 @@ def _kind_row(kind: str, r: dict[str, float], lang: str) -> Row:
             f"{r['hours']:.1f}",
             f"{att}/{enr}",
             _pct(passed / assessed if assessed else None),
-        )
+        ),
+        f"/training?period={period}#sessions",
     )
 
 

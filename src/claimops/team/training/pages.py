@@ -49,12 +49,17 @@ def _local_input(value: str) -> datetime:
 
 
 def _training(page: Page, session: Session, period: str | None = None, **extra: Any) -> Response:
+    """The KPIs of the period (this quarter by default) and the sessions: every one, or with a period
+    named, that period's (the dashboard panel's rows by course kind link here)."""
     now = utcnow()
     p = period_of(period, now)
     return page.render(
         "training.html",
         courses=queries.courses(session),
-        sessions=queries.sessions(session),
+        sessions=queries.sessions(session, start=p.start_utc, end=p.end_utc)
+        if period
+        else queries.sessions(session),
+        sessions_period=p.label if period else None,
         required=queries.required_courses(session),
         roles=[r.value for r in Role if r is not Role.CUSTOMER],
         kinds=KINDS,
