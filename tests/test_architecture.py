@@ -19,7 +19,6 @@ KNOWN = {
     ("claims", "policies"),
     ("documents", "payments"),
     ("payments", "policies"),
-    ("users", "web"),
 }
 
 

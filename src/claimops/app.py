@@ -39,7 +39,7 @@ def api_router() -> APIRouter:
     from claimops.team.api import router as team
     from claimops.team.drills.api import router as drills
     from claimops.team.training.api import router as training
-    from claimops.users.api import router as users
+    from claimops.web.users_api import router as users
 
     api = APIRouter(prefix="/api/v1")
     api.include_router(users)
