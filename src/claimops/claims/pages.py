@@ -19,7 +19,6 @@ from starlette.datastructures import FormData, UploadFile
 
 from claimops.claims import hooks, service
 from claimops.claims.lifecycle import TERMINAL, Action, Status
-from claimops.claims.lines import LINES
 from claimops.claims.queries import MAX_PAGE, ClaimFilter, list_claims, queue_filter
 from claimops.claims.schemas import EventOut, ReportIn
 from claimops.claims.settlement import REASON_CODES
@@ -32,6 +31,7 @@ from claimops.masking import mask_phone
 from claimops.payments.methods import PaymentMethod
 from claimops.payments.schemas import PaymentIn
 from claimops.payments.service import release_payment
+from claimops.policies.lines import LINES
 from claimops.policies.service import policy_terms
 from claimops.reference import CHANNELS
 from claimops.schemas import in_date_range, parse
