@@ -24,11 +24,11 @@ from claimops.web.limits import RequestLimits
 
 def api_router() -> APIRouter:
     from claimops.claims.api import router as claims
+    from claimops.claims.documents_api import router as documents
+    from claimops.claims.payments_api import router as payments
     from claimops.disputes.api import router as disputes
-    from claimops.documents.api import router as documents
     from claimops.notifications.api import router as notifications
     from claimops.partners.api import router as partners
-    from claimops.payments.api import router as payments
     from claimops.policies.api import router as policies
     from claimops.portal.api import router as portal
     from claimops.portal.staff_api import router as claim_messages
