@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from claimops.claims import service as claims
 from claimops.claims.lifecycle import Action
+from claimops.claims.payouts import release_payment
 from claimops.claims.schemas import ActionIn
 from claimops.clock import local, utcnow
 from claimops.db import unit_of_work
 from claimops.mining.service.scoring import score_for_review as RISK_SCORER
 from claimops.payments.schemas import PaymentIn
-from claimops.payments.service import release_payment
 from claimops.users.models import User
 from claimops.users.service import create_user
 from e2e.test_workbench import _actor, login, no_stack_trace, seed_claim

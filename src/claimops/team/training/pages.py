@@ -17,7 +17,6 @@ from claimops.team.redisplay import form_again
 from claimops.team.service import visible_ids
 from claimops.team.training import queries, service
 from claimops.team.training.kpis import CERT_STATES
-from claimops.team.training.models import Course
 from claimops.team.training.schemas import (
     KINDS,
     CertificationIn,
@@ -158,7 +157,7 @@ def onboarding(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
 
 def _session_page(page: Page, session: Session, session_id: int, **extra: Any) -> Response:
     ts = service.get_session(session, session_id)
-    course = session.get(Course, ts.course_id)
+    course = queries.course_of(session, ts)
     return page.render(
         "training_session.html",
         ts=ts,
