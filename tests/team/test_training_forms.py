@@ -15,14 +15,7 @@ from claimops.claims.models import ClaimEvent
 from claimops.payments.models import Payment
 from claimops.team.drills.models import Drill, DrillAttempt
 from claimops.team.models import Team, TeamMember
-from claimops.team.training.models import (
-    Certification,
-    Course,
-    Enrolment,
-    OnboardingPlan,
-    RequiredCourse,
-    TrainingSession,
-)
+from claimops.team.training import models as tm
 from factories import make_user
 
 
@@ -57,7 +50,7 @@ def test_course_required_course_certification_and_onboarding_forms(
     )
     assert added.status_code == 303
     assert "反欺诈" in web.get("/training?lang=zh").text
-    n = _count(engine, Course)
+    n = _count(engine, tm.Course)
     again = _post(
         web, "/training", "/training/courses", {"code": code, "title": "x", "kind": "basic", "minutes": "60"}
     )
@@ -69,48 +62,48 @@ def test_course_required_course_certification_and_onboarding_forms(
         {"code": "", "title": "x", "kind": "basic", "minutes": "0"},
     )
     assert bad.status_code == 422 and "Course code" in bad.text and "Length (minutes)" in bad.text
-    assert _count(engine, Course) == n
+    assert _count(engine, tm.Course) == n
 
     role = "approver"
     required = _post(web, "/training", "/training/required", {"role": role, "course": code})
     assert required.status_code == 303
-    n = _count(engine, RequiredCourse)
+    n = _count(engine, tm.RequiredCourse)
     twice = _post(web, "/training", "/training/required", {"role": role, "course": code})
     assert twice.status_code == 409 and "该角色已要求此课程" in twice.text
     unknown = _post(web, "/training?lang=en", "/training/required", {"role": "astronaut", "course": code})
     assert unknown.status_code == 422 and "No such role" in unknown.text
-    assert _count(engine, RequiredCourse) == n
+    assert _count(engine, tm.RequiredCourse) == n
     assert 'class="required-row"' in web.get("/training").text
 
     person = make_user(engine)
-    n = _count(engine, Certification)
+    n = _count(engine, tm.Certification)
     for expires, text in (("2026-04-01", "到期日须晚于发证日"), ("2026-13-01", "到期日：")):
         cert = {"username": person, "name": "理赔师", "issued_on": "2026-05-01", "expires_on": expires}
         refused = _post(web, "/training", "/training/certifications", cert)
         assert refused.status_code == 422 and text in refused.text
-    assert _count(engine, Certification) == n
+    assert _count(engine, tm.Certification) == n
     ok = _post(
         web,
         "/training",
         "/training/certifications",
         {"username": person, "name": "理赔师", "issued_on": "2026-05-01", "expires_on": "2028-05-01"},
     )
-    assert ok.status_code == 303 and _count(engine, Certification) == n + 1
+    assert ok.status_code == 303 and _count(engine, tm.Certification) == n + 1
     assert "理赔师" in web.get(f"/team/people/{person}").text
 
     plan = {"username": person, "started_on": "2026-06-01", "due_on": "2026-08-31", "mentor": "reviewer"}
     assert _post(web, "/training", "/training/onboarding", plan).status_code == 303
-    n = _count(engine, OnboardingPlan)
+    n = _count(engine, tm.OnboardingPlan)
     dup = _post(web, "/training?lang=en", "/training/onboarding", plan)
     assert dup.status_code == 409 and "already has an onboarding plan" in dup.text
     nobody = _post(web, "/training", "/training/onboarding", {**plan, "username": "nobody-here"})
     assert nobody.status_code == 404 and "没有该账号" in nobody.text
-    assert _count(engine, OnboardingPlan) == n
+    assert _count(engine, tm.OnboardingPlan) == n
     # without the form's CSRF token nothing is written
     forged = web.post(
         "/training/onboarding", data={**plan, "username": make_user(engine)}, follow_redirects=False
     )
-    assert forged.status_code in (400, 403) and _count(engine, OnboardingPlan) == n
+    assert forged.status_code in (400, 403) and _count(engine, tm.OnboardingPlan) == n
 
 
 def test_session_results_and_drill_forms_refuse_bad_input(
@@ -124,7 +117,7 @@ def test_session_results_and_drill_forms_refuse_bad_input(
         "/training/courses",
         {"code": code, "title": "理赔流程", "kind": "basic", "minutes": "60"},
     )
-    n = _count(engine, TrainingSession)
+    n = _count(engine, tm.TrainingSession)
     bad_time = _post(
         web, "/training", "/training/sessions", {"course": code, "starts_at": "明天", "trainer": "周老师"}
     )
@@ -142,7 +135,7 @@ def test_session_results_and_drill_forms_refuse_bad_input(
         },
     )
     assert mark.status_code == 422 and "及格分高于满分" in mark.text
-    assert _count(engine, TrainingSession) == n
+    assert _count(engine, tm.TrainingSession) == n
     held = _post(
         web,
         "/training",
@@ -161,7 +154,7 @@ def test_session_results_and_drill_forms_refuse_bad_input(
     absent = _post(web, page, f"{page}/results", {"username": trainee, "attended": "no", "score": "70"})
     assert absent.status_code == 422 and "缺勤学员不能记录成绩" in absent.text
     with engine.connect() as conn:
-        row = conn.execute(select(Enrolment.attended, Enrolment.score).join(TrainingSession)).all()
+        row = conn.execute(select(tm.Enrolment.attended, tm.Enrolment.score).join(tm.TrainingSession)).all()
     assert all(r != (True, 101) for r in row)
     saved = _post(web, page, f"{page}/results", {"username": trainee, "attended": "yes", "score": "75"})
     assert saved.status_code == 303 and 'class="passed">✓' in web.get(page).text

@@ -144,7 +144,7 @@ def require_course(form: CsrfForm, page: PageDep, session: SessionDep) -> Respon
 def certify(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
     cmd = parse(CertificationIn, given(form, "username", "name", "issued_on", "expires_on"))
     service.add_certification(session=session, actor=page.actor, cmd=cmd)
-    return RedirectResponse(f"/team/people/{cmd.username}#training-record", status_code=303)
+    return _to_record(cmd.username)
 
 
 @router.post("/training/onboarding", dependencies=[require_page("training.manage")])
@@ -152,7 +152,12 @@ def certify(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
 def onboarding(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
     cmd = parse(OnboardingIn, given(form, "username", "started_on", "due_on", "mentor"))
     service.start_onboarding(session=session, actor=page.actor, cmd=cmd)
-    return RedirectResponse(f"/team/people/{cmd.username}#training-record", status_code=303)
+    return _to_record(cmd.username)
+
+
+def _to_record(username: str) -> Response:
+    """After a certification or an onboarding plan: the person's training record, where it shows."""
+    return RedirectResponse(f"/team/people/{username}#training-record", status_code=303)
 
 
 def _session_page(page: Page, session: Session, session_id: int, **extra: Any) -> Response:
