@@ -5,9 +5,11 @@ provider below; reporting does not import it.
 
 from __future__ import annotations
 
+from claimops.partners.panel import partners_panel
 from claimops.reporting.panels import PanelRegistry
 
 
 def default_panels() -> PanelRegistry:
     panels = PanelRegistry()
+    panels.add("partners", partners_panel)
     return panels

@@ -3,6 +3,7 @@ scorecards with drill-down to the claims. Every form calls the same service as t
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -294,3 +295,47 @@ def emergency_call(insurer_id: int, form: CsrfForm, page: PageDep, session: Sess
 def close_action(action_id: int, form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
     service.close_action(session=session, actor=page.actor, action_id=action_id, today=local_date(utcnow()))
     return RedirectResponse("/partners", status_code=303)
+
+
+def _day(page: Page) -> date:
+    """The `as_of` day asked for (the dashboard's), else today."""
+    given = page.request.query_params.get("as_of", "")
+    try:
+        return date.fromisoformat(given) if given else local_date(utcnow())
+    except ValueError:
+        return local_date(utcnow())
+
+
+@router.get("/partners/agreements", response_class=HTMLResponse)
+def agreements_list(page: PageDep, session: SessionDep) -> Response:
+    q = page.request.query_params
+    day = _day(page)
+    state = q.get("state") or "active"
+    if state not in queries.AGREEMENT_STATES:
+        state = "active"
+    region = q.get("region") or None
+    return page.render(
+        "partner_agreements.html",
+        rows=queries.agreements_at(session, day, state, region),
+        state=state,
+        day=day,
+        region=region,
+        days=rules.EXPIRY_ALERT_DAYS,
+        expiring=rules.expiring,
+    )
+
+
+@router.get("/partners/action-items", response_class=HTMLResponse)
+def actions_list(page: PageDep, session: SessionDep) -> Response:
+    q = page.request.query_params
+    day = _day(page)
+    insurer = q.get("insurer_id", "")
+    overdue_only = q.get("overdue") == "1"
+    return page.render(
+        "partner_actions.html",
+        items=queries.actions_at(
+            session, day, overdue_only=overdue_only, insurer_id=int(insurer) if insurer.isdigit() else None
+        ),
+        overdue_only=overdue_only,
+        day=day,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
@@ -287,3 +287,40 @@ def activity(session: Session, period: Period, insurer_id: int | None = None) ->
             .where(Agreement.start_on >= period.start, Agreement.start_on <= last)
         ),
     )
+
+
+# --- the lists behind the dashboard panel ----------------------------------------------------------
+
+AGREEMENT_STATES = ("active", "expiring")
+
+
+def agreements_at(
+    session: Session, day: date, state: str, region: str | None = None
+) -> list[tuple[Agreement, Provider]]:
+    """Agreements in force on `day` ("active"), or in force and ending within the alert window
+    ("expiring"); of the providers of one region when given."""
+    stmt = (
+        select(Agreement, Provider)
+        .join(Provider, Provider.id == Agreement.provider_id)
+        .where(Agreement.start_on <= day, Agreement.end_on >= day)
+        .order_by(Agreement.end_on, Agreement.number)
+    )
+    if state == "expiring":
+        stmt = stmt.where(Agreement.end_on <= day + timedelta(days=rules.EXPIRY_ALERT_DAYS))
+    if region:
+        stmt = stmt.where(Provider.region == region)
+    return [(a, p) for a, p in session.execute(stmt)]
+
+
+def actions_at(
+    session: Session, day: date, *, overdue_only: bool = False, insurer_id: int | None = None
+) -> list[ActionItem]:
+    """Action items open at the end of `day` (overdue then: due before it); of one insurer's
+    meetings when given."""
+    items = open_actions(session, day)
+    if insurer_id:
+        ids = set(session.scalars(select(Meeting.id).where(Meeting.insurer_id == insurer_id)))
+        items = [a for a in items if a.meeting_id in ids]
+    if overdue_only:
+        items = [a for a in items if a.due_on < day]
+    return items
