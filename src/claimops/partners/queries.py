@@ -27,6 +27,7 @@ from claimops.partners.models import (
 )
 from claimops.reporting.kpis import Filters
 from claimops.reporting.periods import Period
+from claimops.surveys.models import SurveyResponse
 
 
 def insurers(session: Session) -> list[Insurer]:
@@ -187,6 +188,29 @@ def _peer_costs(
     return [c for c in session.scalars(stmt) if c is not None]
 
 
+def _responses(
+    session: Session, period: Period, provider_ids: list[int] | None, flt: Filters | None = None
+) -> dict[int, list[tuple[str, int]]]:
+    """Per provider, the survey responses (claim number, overall 1–5) on the claims it was assigned
+    to in the period, whenever the customer answered (the survey follows the claim): each response
+    once per provider, however many times the provider was assigned to the claim."""
+    stmt = (
+        select(Assignment.provider_id, SurveyResponse.id, Claim.claim_number, SurveyResponse.overall)
+        .distinct()
+        .join(Assignment, Assignment.claim_id == SurveyResponse.claim_id)
+        .join(Claim, Claim.id == Assignment.claim_id)
+        .where(Assignment.assigned_at >= period.start_utc, Assignment.assigned_at < period.end_utc)
+    )
+    if provider_ids is not None:
+        stmt = stmt.where(Assignment.provider_id.in_(provider_ids))
+    if flt is not None:
+        stmt = flt.apply(stmt)
+    out: dict[int, list[tuple[str, int]]] = {}
+    for provider_id, _id, number, overall in session.execute(stmt.order_by(SurveyResponse.id)):
+        out.setdefault(provider_id, []).append((number, overall))
+    return out
+
+
 @dataclass(frozen=True)
 class ProviderCard:
     provider: Provider
@@ -196,7 +220,8 @@ class ProviderCard:
 
 def scorecard(session: Session, provider: Provider, period: Period) -> ProviderCard:
     jobs = _jobs(session, period, [provider.id]).get(provider.id, [])
-    card = rules.scorecard(jobs, _peer_costs(session, period, provider))
+    responses = _responses(session, period, [provider.id]).get(provider.id, [])
+    card = rules.scorecard(jobs, _peer_costs(session, period, provider), responses)
     comments = list(
         session.scalars(
             select(ScorecardReview.comments)
@@ -210,11 +235,13 @@ def scorecard(session: Session, provider: Provider, period: Period) -> ProviderC
 def scorecards(session: Session, period: Period, flt: Filters | None = None) -> list[ProviderCard]:
     """Every provider with work in the period (on the claims the filters keep)."""
     jobs = _jobs(session, period, None, flt)
+    responses = _responses(session, period, None, flt)
     out = []
     for p in session.scalars(
         select(Provider).where(Provider.id.in_(list(jobs))).order_by(Provider.type, Provider.name)
     ):
-        out.append(ProviderCard(p, rules.scorecard(jobs[p.id], _peer_costs(session, period, p, flt)), []))
+        card = rules.scorecard(jobs[p.id], _peer_costs(session, period, p, flt), responses.get(p.id, []))
+        out.append(ProviderCard(p, card, []))
     return out
 
 
