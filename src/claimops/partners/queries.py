@@ -18,16 +18,19 @@ from claimops.partners.models import (
     AgreementFee,
     Assignment,
     EmergencyCall,
+    Evaluation,
     Insurer,
     InsurerContact,
     Meeting,
     Provider,
     Responsibility,
     ScorecardReview,
+    SelectionCriterion,
 )
 from claimops.reporting.kpis import Filters
 from claimops.reporting.periods import Period
 from claimops.surveys.models import SurveyResponse
+from claimops.users.models import User
 
 
 def insurers(session: Session) -> list[Insurer]:
@@ -64,6 +67,25 @@ def providers(session: Session, *, type_: str | None = None, status: str | None 
     if status:
         stmt = stmt.where(Provider.status == status)
     return list(session.scalars(stmt))
+
+
+def criteria_by_type(session: Session) -> dict[str, list[SelectionCriterion]]:
+    rows = session.scalars(select(SelectionCriterion).order_by(SelectionCriterion.name))
+    out: dict[str, list[SelectionCriterion]] = {t: [] for t in rules.PROVIDER_TYPES}
+    for r in rows:
+        out.setdefault(r.provider_type, []).append(r)
+    return out
+
+
+def evaluations(session: Session, provider_id: int) -> list[tuple[Evaluation, str | None]]:
+    """A provider's evaluations, latest first, with the name of who decided."""
+    stmt = (
+        select(Evaluation, func.coalesce(func.nullif(User.full_name, ""), User.username))
+        .outerjoin(User, User.id == Evaluation.decided_by)
+        .where(Evaluation.provider_id == provider_id)
+        .order_by(Evaluation.decided_at.desc(), Evaluation.id.desc())
+    )
+    return [(e, who) for e, who in session.execute(stmt)]
 
 
 def agreements(session: Session, provider_id: int | None = None) -> list[Agreement]:
