@@ -3,11 +3,10 @@ its own claim number)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi.testclient import TestClient
 
 from api_helpers import Api, page_login
+from claimops.clock import local_date, utcnow
 from partners.test_partners_api import denied_claim
 
 
@@ -18,18 +17,19 @@ def test_the_dashboard_panel_links_to_the_lists(
     number = denied_claim(api)
     body = {"claim_number": number, "party": "customer", "reason": "amount", "disputed_amount": "5000.00"}
     api.ok(api.post("handler", "/disputes", json=body), 201)
-    today = date.today()
+    today = local_date(utcnow())  # the app's day is Beijing time's
     quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
-    page_login(client, "manager")
-    html = client.get(f"/dashboard?period={quarter}").text
+    pages = TestClient(client.app)  # cookies of its own: the ?lang=en below sticks to the client
+    page_login(pages, "manager")
+    html = pages.get(f"/dashboard?period={quarter}").text
     assert 'id="panel-partners"' in html and 'id="dispute-panel-link"' not in html
     assert f'href="/disputes?period={quarter}&amp;list=opened"' in html
-    opened = client.get(f"/disputes?period={quarter}&list=opened")
+    opened = pages.get(f"/disputes?period={quarter}&list=opened")
     assert opened.status_code == 200 and number in opened.text and 'id="disputes-title"' in opened.text
-    still_open = client.get(f"/disputes?period={quarter}&list=open&stage=open").text
+    still_open = pages.get(f"/disputes?period={quarter}&list=open&stage=open").text
     assert number in still_open
-    assert number not in client.get(f"/disputes?period={quarter}&list=open&stage=negotiation").text
-    assert number not in client.get(f"/disputes?period={quarter}&list=opened&line=health").text
-    assert client.get(f"/partners/agreements?as_of={today}&state=expiring").status_code == 200
-    listed = client.get(f"/partners/action-items?as_of={today}&overdue=1&lang=en")
+    assert number not in pages.get(f"/disputes?period={quarter}&list=open&stage=negotiation").text
+    assert number not in pages.get(f"/disputes?period={quarter}&list=opened&line=health").text
+    assert pages.get(f"/partners/agreements?as_of={today}&state=expiring").status_code == 200
+    listed = pages.get(f"/partners/action-items?as_of={today}&overdue=1&lang=en")
     assert listed.status_code == 200 and "Action items overdue on" in listed.text
