@@ -3,10 +3,19 @@ its own claim number)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from api_helpers import Api, page_login
 from claimops.clock import local_date, utcnow
+from claimops.config import Settings
+from claimops.db import unit_of_work
+from claimops.disputes.schemas import DisputeIn, MoveIn
+from claimops.disputes.service import move, open_dispute
+from factories import Walk, make_policy, staff_actor
 from partners.test_partners_api import denied_claim
 
 
@@ -33,3 +42,34 @@ def test_the_dashboard_panel_links_to_the_lists(
     assert pages.get(f"/partners/agreements?as_of={today}&state=expiring").status_code == 200
     listed = pages.get(f"/partners/action-items?as_of={today}&overdue=1&lang=en")
     assert listed.status_code == 200 and "Action items overdue on" in listed.text
+
+
+def test_a_past_periods_open_list_shows_the_stage_then(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    with unit_of_work(engine) as session:
+        policy = make_policy(session, effective_from="2026-01-01", effective_to="2026-12-31")
+        number = Walk(session, settings, policy, datetime(2026, 4, 1, 2, tzinfo=UTC), "6000").number
+        actor = staff_actor(session, "partner")
+        cmd = DisputeIn(
+            claim_number=number, party="customer", reason="amount", disputed_amount=Decimal("5000")
+        )
+        did = open_dispute(session=session, actor=actor, cmd=cmd, now=datetime(2026, 4, 10, 2, tzinfo=UTC)).id
+        for stage, day in (
+            ("negotiation", datetime(2026, 5, 1, 2, tzinfo=UTC)),
+            ("mediation", datetime(2026, 7, 15, 2, tzinfo=UTC)),
+        ):
+            move(
+                session=session,
+                actor=actor,
+                dispute_id=did,
+                cmd=MoveIn(stage=stage),
+                now=day,
+                settings=settings,
+            )
+    pages = TestClient(client.app)
+    page_login(pages, "manager")
+    then = pages.get("/disputes?period=2026-Q2&list=open&stage=negotiation").text
+    # in negotiation at the end of June, in mediation since July
+    assert number in then and '<span class="stage-then">协商</span> → 调解' in then
+    assert number not in pages.get("/disputes?period=2026-Q2&list=open&stage=mediation").text

@@ -43,16 +43,20 @@ def _index(page: Page, session: Session, **extra: Any) -> Response:
     which = q.get("list", "")
     stage = q.get("stage") or None
     age = q.get("age") or None
+    then: dict[int, str] = {}
     if which in queries.LISTS:
         shown = queries.listed(
             session, period=period, which=which, today=today, flt=flt, stage=stage, age=age
         )
+        if which in ("open", "overdue"):  # the stage each was in then, beside today's
+            then = {r.dispute_id: r.stage for r in queries.open_at(session, period, today, flt)}
     else:
         which, shown = "", queries.disputes(session)
     return page.render(
         "disputes.html",
         disputes=shown,
         listed=which,
+        stage_then=then,
         list_stage=stage if stage in rules.RANK else None,
         list_age=age if age in queries.AGE_LABELS else None,
         kpis=queries.kpis(session, period, today, flt),
