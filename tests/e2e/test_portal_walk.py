@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from claimops.claims import service as claims
 from claimops.claims.lifecycle import Action
+from claimops.claims.payouts import release_payment
 from claimops.claims.schemas import ActionIn, DecideIn
 from claimops.clock import utcnow
 from claimops.db import unit_of_work
@@ -29,7 +30,6 @@ from claimops.notifications.channels import PortalChannel, SmtpChannel
 from claimops.notifications.service import deliver_due
 from claimops.notifications.settings import NotifySettings
 from claimops.payments.schemas import PaymentIn
-from claimops.payments.service import release_payment
 from claimops.policies.schemas import PolicyIn
 from claimops.policies.service import create_policy
 from claimops.portal.service import create_account

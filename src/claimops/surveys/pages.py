@@ -3,7 +3,7 @@ and the improvement-action register with each action's before/after."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,7 +13,7 @@ from claimops.clock import local_date, utcnow
 from claimops.errors import ClaimopsError, ValidationFailed
 from claimops.masking import mask_text
 from claimops.surveys import service
-from claimops.surveys.rules import METRICS
+from claimops.surveys.rules import METRICS, results_days
 from claimops.surveys.views import effect_json
 from claimops.web.deps import NowDep, SessionDep
 from claimops.web.pagekit import CsrfForm, Page, PageDep, redisplay, require_page, text
@@ -21,9 +21,9 @@ from claimops.web.pagekit import CsrfForm, Page, PageDep, redisplay, require_pag
 router = APIRouter(include_in_schema=False)
 
 
-def _day(value: str | None, default: date) -> date:
+def _day(value: str | None) -> date | None:
     if not value:
-        return default
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -33,15 +33,15 @@ def _day(value: str | None, default: date) -> date:
 def _surveys_page(page: Page, session: Session, error: str = "", status_code: int = 200) -> Response:
     q = page.request.query_params
     today = local_date(utcnow())
-    end = _day(q.get("end"), today)
-    start = _day(q.get("start"), end - timedelta(days=365))
+    start, end = results_days(_day(q.get("start")), _day(q.get("end")), today)
     by = q.get("by") or "period"
     if by not in service.GROUPS:
         by = "period"
+    first, after = service.day_span(start, end)
     r = service.results(
         session=session,
-        start=service.local_midnight(start),
-        end=service.local_midnight(end + timedelta(days=1)),
+        start=first,
+        end=after,
         by=by,
         settings=page.settings,
         mask=mask_text,
@@ -86,8 +86,8 @@ def add_action(form: CsrfForm, page: PageDep, session: SessionDep, now: NowDep) 
         source=text(form, "source"),
         metric=text(form, "metric"),
         owner=text(form, "owner"),
-        due_date=_day(text(form, "due_date"), today),
-        started_on=_day(text(form, "started_on"), today),
+        due_date=_day(text(form, "due_date")) or today,
+        started_on=_day(text(form, "started_on")) or today,
         now=now,
     )
     return RedirectResponse("/surveys#actions", status_code=303)
