@@ -73,3 +73,22 @@ def test_a_past_periods_open_list_shows_the_stage_then(
     # in negotiation at the end of June, in mediation since July
     assert number in then and '<span class="stage-then">协商</span> → 调解' in then
     assert number not in pages.get("/disputes?period=2026-Q2&list=open&stage=mediation").text
+
+
+def test_the_dashboard_filters_by_insurer(client: TestClient, engine: Engine, settings: Settings) -> None:
+    from claimops.partners.models import Insurer
+
+    with unit_of_work(engine) as session:
+        insurer = Insurer(code=f"DASH-{utcnow().timestamp():.0f}", name="仪表盘财险")
+        session.add(insurer)
+        session.flush()
+        policy = make_policy(session, effective_from="2025-01-01", effective_to="2025-12-31")
+        policy.insurer_id = insurer.id
+        Walk(session, settings, policy, datetime(2025, 2, 3, 2, tzinfo=UTC), "3000").do("accept", 1)
+        insurer_id = insurer.id
+    pages = TestClient(client.app)
+    page_login(pages, "manager")
+    html = pages.get(f"/dashboard?period=2025-02&insurer_id={insurer_id}").text
+    assert f'<option value="{insurer_id}" selected>仪表盘财险</option>' in html
+    assert 'id="kpi-accepted">1<' in html  # the insurer's one claim, not the month's others
+    assert f"insurer_id={insurer_id}" in html.split('id="download-deck"')[0].rsplit("href=", 1)[1]

@@ -120,3 +120,8 @@ def partners_panel(
         link=_href("/disputes", period=period.label, **fq),
         link_label=t("partners.web.kpis", lang),
     )
+
+
+def insurer_choices(session: Session) -> list[tuple[int, str]]:
+    """The dashboard's insurer filter: every insurer, by name."""
+    return [(i.id, i.name) for i in queries.insurers(session)]
