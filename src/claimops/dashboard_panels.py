@@ -6,8 +6,10 @@ provider below; reporting does not import it.
 from __future__ import annotations
 
 from claimops.reporting.panels import PanelRegistry
+from claimops.surveys.panel import satisfaction_panel
 
 
 def default_panels() -> PanelRegistry:
     panels = PanelRegistry()
+    panels.add("satisfaction", satisfaction_panel)
     return panels

@@ -1,0 +1,125 @@
+"""The dashboard's satisfaction panel: the period's scores with their intervals, NPS, response rate,
+the weakest dimension, the top themes and the open improvement actions, each linked to its list."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session
+
+from claimops.clock import local_date, utcnow
+from claimops.config import get_settings
+from claimops.i18n import t
+from claimops.reporting.kpis import Filters
+from claimops.reporting.panels import Figure, Panel, Row
+from claimops.reporting.periods import Period
+from claimops.surveys import service
+from claimops.surveys.rules import SCALES
+from claimops.surveys.stats import Estimate
+
+DIMENSIONS = SCALES[1:]  # the weakest is sought among these; overall is their summary
+TOP_THEMES = 3
+
+
+def _mean(e: Estimate) -> str:
+    if e.value is None:
+        return "—"
+    ci = f" [{e.low:.2f}–{e.high:.2f}]" if e.low is not None and e.high is not None else ""
+    return f"{e.value:.2f}{ci} · n={e.n}"
+
+
+def _nps(e: Estimate) -> str:
+    if e.value is None:
+        return "—"
+    ci = f" [{e.low:+.0f}–{e.high:+.0f}]" if e.low is not None and e.high is not None else ""
+    return f"{e.value:+.0f}{ci} · n={e.n}"
+
+
+def _share(e: Estimate) -> str:
+    if e.value is None:
+        return "—"
+    ci = f" [{100 * e.low:.1f}–{100 * e.high:.1f}]" if e.low is not None and e.high is not None else ""
+    return f"{100 * e.value:.1f}%{ci} · n={e.n}"
+
+
+def satisfaction_panel(session: Session, period: Period, filters: Filters, lang: str, /) -> Panel | None:
+    scope = filters
+    r = service.results(
+        session=session,
+        start=period.start_utc,
+        end=period.end_utc,
+        by="channel",
+        settings=get_settings(),
+        scope=scope,
+    )
+    today = local_date(utcnow())
+    open_actions = service.list_actions(session=session, view="open")
+    overdue = [a for a in open_actions if a.due_date < today]
+    o = r.overall
+    if o.responses == 0 and not o.invitations and not open_actions:
+        return None
+    within = {
+        "start": period.start.isoformat(),
+        "end": period.last_day.isoformat(),
+        **{k: str(v) for k in ("line", "region", "channel", "insurer_id") if (v := getattr(scope, k))},
+    }
+
+    def responses(**extra: str) -> str:
+        return "/surveys/responses?" + urlencode({**within, **extra})
+
+    def surveys(anchor: str = "", **extra: str) -> str:
+        return "/surveys?" + urlencode({**within, **extra}) + anchor
+
+    figures = [Figure(t(f"survey.{d}", lang), _mean(o.dimensions[d]), responses(sort=d)) for d in SCALES]
+    figures.insert(1, Figure(t("survey.csat", lang), _share(o.csat), responses(sort="overall")))
+    figures.append(Figure("NPS", _nps(o.nps), responses(sort="nps")))
+    rate = "—" if o.response_rate is None else f"{100 * o.response_rate:.1f}% ({o.invitations})"
+    figures.append(Figure(t("survey.response_rate", lang), rate, surveys(by="channel")))
+    scored = [(o.dimensions[d].value, d) for d in DIMENSIONS if o.dimensions[d].value is not None]
+    if scored:
+        value, weakest = min(scored)
+        label = f"{t(f'survey.{weakest}', lang)} {value:.2f}"
+        figures.append(Figure(t("survey.weakest", lang), label, responses(sort=weakest)))
+    figures.append(
+        Figure(t("survey.open_actions", lang), str(len(open_actions)), surveys("#actions", actions="open"))
+    )
+    figures.append(
+        Figure(
+            t("survey.overdue_actions", lang),
+            str(len(overdue)),
+            surveys("#actions", actions="overdue"),
+            flag="warn" if overdue else None,
+        )
+    )
+    rows = tuple(
+        Row(
+            (
+                t(f"survey.theme.{th.theme}", lang),
+                f"{th.mentions} ({100 * th.share:.0f}%)",
+                "—" if th.mean_overall is None else f"{th.mean_overall:.2f}",
+                ", ".join(t(f"survey.stage.{s}", lang) for s in list(th.slow_stages)[:1]) or "—",
+            ),
+            responses(theme=th.theme),
+        )
+        for th in r.themes[:TOP_THEMES]
+    )
+    notes = []
+    if o.small:
+        notes.append(t("survey.small_sample", lang))
+    if scope.active:
+        notes.append(t("survey.scope_note", lang))
+    return Panel(
+        key="satisfaction",
+        title=t("survey.panel_title", lang),
+        figures=tuple(figures),
+        rows=rows,
+        header=(
+            t("survey.themes", lang),
+            t("survey.deck.mentions", lang),
+            t("survey.overall", lang),
+            t("survey.deck.slow_stage", lang),
+        ),
+        link=surveys(),
+        link_label=t("survey.title", lang),
+        note=" ".join(notes) or None,
+    )
