@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -56,6 +57,25 @@ def make_claimant(
         assert r.status_code == 200, r.text
         headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
     return Claimant(email, body["policy_number"], customer_id, headers)
+
+
+def claimant_without_account(
+    client: TestClient, engine: Engine, staff: dict[str, str]
+) -> tuple[Claimant, str]:
+    """A claimant who has no portal account, and a claim the desk reported for them (the way in is
+    then the claim number and a one-time code)."""
+    c = make_claimant(client, engine, staff, account=False)
+    r = client.post(
+        "/api/v1/claims",
+        headers=staff,
+        json={
+            "policy_number": c.policy_number,
+            "incident_date": (date.today() - timedelta(days=2)).isoformat(),
+            "claimed_amount": "900.00",
+        },
+    )
+    assert r.status_code == 201, r.text
+    return c, r.json()["claim_number"]
 
 
 @pytest.fixture

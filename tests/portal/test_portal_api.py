@@ -16,7 +16,7 @@ from claimops.documents.models import Document
 from claimops.notifications.models import OutboxMessage
 from claimops.portal.models import OneTimeCode
 from factories import PDF
-from portal.conftest import Claimant, make_claimant
+from portal.conftest import Claimant, claimant_without_account
 
 P = "/api/v1/portal"
 
@@ -124,17 +124,7 @@ def _code_for(engine: Engine, claim_number: str) -> str:
 def test_claim_number_and_one_time_code(
     client: TestClient, engine: Engine, tokens: dict[str, dict[str, str]]
 ) -> None:
-    c = make_claimant(client, engine, tokens["handler"], account=False)
-    r = client.post(
-        "/api/v1/claims",
-        headers=tokens["handler"],
-        json={
-            "policy_number": c.policy_number,
-            "incident_date": (date.today() - timedelta(days=2)).isoformat(),
-            "claimed_amount": "900.00",
-        },
-    )
-    number = r.json()["claim_number"]
+    c, number = claimant_without_account(client, engine, tokens["handler"])
     # the same answer for a claim that exists and one that does not
     sent = client.post(f"{P}/auth/code", json={"claim_number": number})
     unknown = client.post(f"{P}/auth/code", json={"claim_number": "CL2099010100000001"})
