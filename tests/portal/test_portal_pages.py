@@ -9,16 +9,13 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from claimops.claims.models import Claim
-from claimops.clock import utcnow
 from claimops.config import Settings
 from claimops.db import unit_of_work
 from claimops.notifications.models import OutboxMessage
 from claimops.portal.models import OneTimeCode
-from claimops.surveys.models import SurveyInvitation, SurveyResponse
-from claimops.surveys.service import survey_token
+from claimops.surveys.models import SurveyResponse
 from claimops.users.models import LoginThrottle
-from portal.conftest import CUSTOMER_PASSWORD, Claimant, claimant_without_account
+from portal.conftest import CUSTOMER_PASSWORD, Claimant, claimant_without_account, invite, portal_report
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 EXPIRED = "表单已过期，请刷新页面后重试"
@@ -171,32 +168,9 @@ def test_the_survey_form_needs_its_csrf_token(
     client: TestClient, engine: Engine, settings: Settings, two_claimants: tuple[Claimant, Claimant]
 ) -> None:
     a, _ = two_claimants
-    r = client.post(
-        "/api/v1/portal/claims",
-        headers=a.headers,
-        json={
-            "policy_number": a.policy_number,
-            "incident_date": (date.today() - timedelta(days=2)).isoformat(),
-            "claimed_amount": "500.00",
-        },
-    )
-    number = r.json()["claim_number"]
-    with unit_of_work(engine) as s:
-        claim = s.scalar(select(Claim).where(Claim.claim_number == number))
-        assert claim is not None
-        inv = SurveyInvitation(
-            claim_id=claim.id,
-            customer_id=claim.customer_id,
-            trigger="paid",
-            channel="online",
-            nonce=f"csrf{claim.id}",
-            sent_at=utcnow(),
-            expires_at=utcnow() + timedelta(days=30),
-        )
-        s.add(inv)
-        s.flush()
-        link = f"/portal/survey/{survey_token(inv, settings.resolved_secret_key)}"
-        invitation_id = inv.id
+    number = portal_report(client, a).json()["claim_number"]
+    invitation_id, token = invite(engine, number, settings)
+    link = f"/portal/survey/{token}"
 
     def answered() -> int:
         with unit_of_work(engine) as s:
