@@ -122,7 +122,7 @@ def test_the_quarter_unfiltered(session: Session) -> None:
         "Communication": "3.33 [-0.46–7.13] · n=3",
         "Professionalism": "4.67 [3.23–6.10] · n=3",
         "NPS": "-25 [-100–+56] · n=4",
-        "Response rate": "75.0% (4)",
+        "Response rate": "75.0% · 3/4",
         "Weakest dimension": "Timeliness 2.67",
         "Open improvement actions": "2",
         "Overdue actions": "1",
@@ -142,7 +142,7 @@ def test_the_dashboard_filters_narrow_to_the_claims(session: Session) -> None:
     got = figures(panel)
     # only C answered among the health claims C and D; the review has no claim, so it is left out
     assert got["Overall satisfaction"] == "4.00 · n=1"
-    assert got["Response rate"] == "50.0% (2)"
+    assert got["Response rate"] == "50.0% · 1/2"
     assert got["Weakest dimension"] == "Communication 2.00"
     assert panel.note is not None and "left out" in panel.note
     east = figures(satisfaction_panel(session, Q2, Filters(region="华东"), "en") or panel)

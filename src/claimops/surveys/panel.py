@@ -31,8 +31,8 @@ def _mean(e: Estimate) -> str:
 def _nps(e: Estimate) -> str:
     if e.value is None:
         return "—"
-    ci = f" [{e.low:+.0f}–{e.high:+.0f}]" if e.low is not None and e.high is not None else ""
-    return f"{e.value:+.0f}{ci} · n={e.n}"
+    ci = f" [{round(e.low):+d}–{round(e.high):+d}]" if e.low is not None and e.high is not None else ""
+    return f"{round(e.value):+d}{ci} · n={e.n}"  # whole points, and never "-0"
 
 
 def _share(e: Estimate) -> str:
@@ -73,7 +73,10 @@ def satisfaction_panel(session: Session, period: Period, filters: Filters, lang:
     figures = [Figure(t(f"survey.{d}", lang), _mean(o.dimensions[d]), responses(sort=d)) for d in SCALES]
     figures.insert(1, Figure(t("survey.csat", lang), _share(o.csat), responses(sort="overall")))
     figures.append(Figure("NPS", _nps(o.nps), responses(sort="nps")))
-    rate = "—" if o.response_rate is None else f"{100 * o.response_rate:.1f}% ({o.invitations})"
+    rate = "—"
+    if o.response_rate is not None and o.invitations:
+        answered = round(o.response_rate * o.invitations)  # answers to invitations (reviews are none)
+        rate = f"{100 * o.response_rate:.1f}% · {answered}/{o.invitations}"
     figures.append(Figure(t("survey.response_rate", lang), rate, surveys(by="channel")))
     scored = [(o.dimensions[d].value, d) for d in DIMENSIONS if o.dimensions[d].value is not None]
     if scored:
