@@ -21,25 +21,18 @@ DIMENSIONS = SCALES[1:]  # the weakest is sought among these; overall is their s
 TOP_THEMES = 3
 
 
-def _mean(e: Estimate) -> str:
-    if e.value is None:
-        return "—"
-    ci = f" [{e.low:.2f}–{e.high:.2f}]" if e.low is not None and e.high is not None else ""
-    return f"{e.value:.2f}{ci} · n={e.n}"
+def _show(v: float, kind: str) -> str:
+    if kind == "nps":
+        return f"{round(v):+d}"  # whole points, and never "-0"
+    if kind == "share":
+        return f"{100 * v:.1f}%"
+    return f"{v:.2f}"
 
 
-def _nps(e: Estimate) -> str:
-    if e.value is None:
-        return "—"
-    ci = f" [{round(e.low):+d}–{round(e.high):+d}]" if e.low is not None and e.high is not None else ""
-    return f"{round(e.value):+d}{ci} · n={e.n}"  # whole points, and never "-0"
-
-
-def _share(e: Estimate) -> str:
-    if e.value is None:
-        return "—"
-    ci = f" [{100 * e.low:.1f}–{100 * e.high:.1f}]" if e.low is not None and e.high is not None else ""
-    return f"{100 * e.value:.1f}%{ci} · n={e.n}"
+def _figure(name: str, e: Estimate, href: str, kind: str = "mean") -> Figure:
+    """The estimate as the figure's value; its 95% interval and n in the label above it."""
+    ci = f" [{_show(e.low, kind)}–{_show(e.high, kind)}]" if e.low is not None and e.high is not None else ""
+    return Figure(f"{name}{ci} · n={e.n}", "—" if e.value is None else _show(e.value, kind), href)
 
 
 def satisfaction_panel(session: Session, period: Period, filters: Filters, lang: str, /) -> Panel | None:
@@ -70,14 +63,14 @@ def satisfaction_panel(session: Session, period: Period, filters: Filters, lang:
     def surveys(anchor: str = "", **extra: str) -> str:
         return "/surveys?" + urlencode({**within, **extra}) + anchor
 
-    figures = [Figure(t(f"survey.{d}", lang), _mean(o.dimensions[d]), responses(sort=d)) for d in SCALES]
-    figures.insert(1, Figure(t("survey.csat", lang), _share(o.csat), responses(sort="overall")))
-    figures.append(Figure("NPS", _nps(o.nps), responses(sort="nps")))
-    rate = "—"
+    figures = [_figure(t(f"survey.{d}", lang), o.dimensions[d], responses(sort=d)) for d in SCALES]
+    figures.insert(1, _figure(t("survey.csat", lang), o.csat, responses(sort="overall"), "share"))
+    figures.append(_figure("NPS", o.nps, responses(sort="nps"), "nps"))
+    rate, invited = "—", t("survey.response_rate", lang)
     if o.response_rate is not None and o.invitations:
         answered = round(o.response_rate * o.invitations)  # answers to invitations (reviews are none)
-        rate = f"{100 * o.response_rate:.1f}% · {answered}/{o.invitations}"
-    figures.append(Figure(t("survey.response_rate", lang), rate, surveys(by="channel")))
+        rate, invited = f"{100 * o.response_rate:.1f}%", f"{invited} · {answered}/{o.invitations}"
+    figures.append(Figure(invited, rate, surveys(by="channel")))
     scored = [(o.dimensions[d].value, d) for d in DIMENSIONS if o.dimensions[d].value is not None]
     if scored:
         value, weakest = min(scored)
@@ -106,7 +99,7 @@ def satisfaction_panel(session: Session, period: Period, filters: Filters, lang:
         )
         for th in r.themes[:TOP_THEMES]
     )
-    notes = []
+    notes = [t("survey.ci_note", lang)]
     if o.small:
         notes.append(t("survey.small_sample", lang))
     if scope.active:
@@ -124,5 +117,5 @@ def satisfaction_panel(session: Session, period: Period, filters: Filters, lang:
         ),
         link=surveys(),
         link_label=t("survey.title", lang),
-        note=" ".join(notes) or None,
+        note=" ".join(notes),
     )
