@@ -207,8 +207,8 @@ class Walk:
         return self
 
     def pay(self, days: float) -> Walk:
+        from claimops.claims.payouts import release_payment
         from claimops.payments.schemas import PaymentIn
-        from claimops.payments.service import release_payment
 
         release_payment(
             session=self.s,
@@ -345,8 +345,8 @@ def committed_claims(engine: Any, settings: Any, n: int, *, documents: bool = Fa
     with `documents`, a PDF and a PNG uploaded to each, stored under settings.data_dir."""
     from sqlalchemy import select
 
+    from claimops.claims.uploads import upload_document
     from claimops.db import unit_of_work
-    from claimops.documents.service import upload_document
     from claimops.users.models import User
     from claimops.users.service import create_user
 
@@ -431,10 +431,10 @@ def monthly_auto_claims(session: Any, settings: Any) -> dict[str, int]:
 def drill_source(session: Any, settings: Any, *, close: bool = True) -> tuple[Walk, dict[str, str]]:
     """A claim (closed unless `close=False`) whose customer's name, ID number and phone, and whose
     payee's name and account, are written into its free text too; with those personal values."""
+    from claimops.claims.payouts import release_payment
     from claimops.claims.schemas import ReportIn
     from claimops.claims.service import report_claim
     from claimops.payments.schemas import PaymentIn
-    from claimops.payments.service import release_payment
 
     digits = f"{uuid.uuid4().int % 10**8:08d}"
     pii = {

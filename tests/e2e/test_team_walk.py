@@ -13,12 +13,12 @@ from playwright.sync_api import Page, expect
 
 from claimops.claims import service as claims
 from claimops.claims.lifecycle import Action
+from claimops.claims.payouts import release_payment
 from claimops.claims.schemas import ActionIn
 from claimops.clock import local, utcnow
 from claimops.db import unit_of_work
 from claimops.mining.service.scoring import score_for_review as RISK_SCORER
 from claimops.payments.schemas import PaymentIn
-from claimops.payments.service import release_payment
 from claimops.team.service import add_member, create_team
 from claimops.team.training.schemas import CourseIn
 from claimops.team.training.service import create_course

@@ -68,17 +68,12 @@ def new_dispute(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
 def _detail(page: Page, session: Session, dispute_id: int, **extra: Any) -> Response:
     d = service.get_dispute(session=session, dispute_id=dispute_id)
     number = next(n for x, n in queries.disputes(session, claim_id=d.claim_id) if x.id == d.id)
-    nxt = [
-        s
-        for s in rules.STAGES
-        if s in rules.FINAL or (d.stage in rules.RANK and rules.RANK.get(s, -1) > rules.RANK[d.stage])
-    ]
     return page.render(
         "dispute.html",
         d=d,
         claim_number=number,
         steps=queries.steps(session, d.id),
-        stages=[] if d.stage in rules.FINAL else nxt,
+        stages=rules.next_stages(d.stage),
         late=rules.overdue(d.stage_due_on, d.stage, local_date(utcnow())),
         form=extra.pop("form", {}),
         **extra,

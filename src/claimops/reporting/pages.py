@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from claimops.claims.lines import LINES
 from claimops.errors import ClaimopsError
+from claimops.policies.lines import LINES
 from claimops.reference import CHANNELS, REGIONS
 from claimops.reporting import kpis
 from claimops.reporting.panels import PanelRegistry

@@ -3,21 +3,21 @@ and the improvement-action register with each action's before/after."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from claimops.claims.lines import LINES
 from claimops.clock import local_date, utcnow
 from claimops.errors import ClaimopsError, ValidationFailed
 from claimops.masking import mask_text
+from claimops.policies.lines import LINES
 from claimops.reference import CHANNELS, REGIONS
 from claimops.reporting.kpis import Filters
 from claimops.surveys import service
-from claimops.surveys.rules import METRICS
+from claimops.surveys.rules import METRICS, results_days
 from claimops.surveys.text import THEMES
 from claimops.surveys.views import effect_json
 from claimops.web.deps import NowDep, SessionDep
@@ -26,9 +26,9 @@ from claimops.web.pagekit import CsrfForm, Page, PageDep, redisplay, require_pag
 router = APIRouter(include_in_schema=False)
 
 
-def _day(value: str | None, default: date) -> date:
+def _day(value: str | None) -> date | None:
     if not value:
-        return default
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -48,8 +48,7 @@ def _scope(page: Page) -> Filters:
 
 def _span(page: Page, today: date) -> tuple[date, date]:
     q = page.request.query_params
-    end = _day(q.get("end"), today)
-    return _day(q.get("start"), end - timedelta(days=365)), end
+    return results_days(_day(q.get("start")), _day(q.get("end")), today)
 
 
 def _filters(scope: Filters) -> dict[str, Any]:
@@ -73,10 +72,11 @@ def _surveys_page(page: Page, session: Session, error: str = "", status_code: in
     by = q.get("by") or "period"
     if by not in service.GROUPS:
         by = "period"
+    first, after = service.day_span(start, end)
     r = service.results(
         session=session,
-        start=service.local_midnight(start),
-        end=service.local_midnight(end + timedelta(days=1)),
+        start=first,
+        end=after,
         by=by,
         settings=page.settings,
         mask=mask_text,
@@ -115,17 +115,11 @@ def responses_page(page: PageDep, session: SessionDep) -> Response:
     """The answers behind a dashboard figure: by theme or by a score, comments masked."""
     q = page.request.query_params
     start, end = _span(page, local_date(utcnow()))
+    first, after = service.day_span(start, end)
     scope = _scope(page)
     theme = q.get("theme") or None
     sort = q.get("sort") or "recent"
-    rows = service.response_list(
-        session=session,
-        start=service.local_midnight(start),
-        end=service.local_midnight(end + timedelta(days=1)),
-        scope=scope,
-        theme=theme,
-        sort=sort,
-    )
+    rows = service.response_list(session=session, start=first, end=after, scope=scope, theme=theme, sort=sort)
     return page.render(
         "surveys_responses.html",
         rows=rows,
@@ -156,8 +150,8 @@ def add_action(form: CsrfForm, page: PageDep, session: SessionDep, now: NowDep) 
         source=text(form, "source"),
         metric=text(form, "metric"),
         owner=text(form, "owner"),
-        due_date=_day(text(form, "due_date"), today),
-        started_on=_day(text(form, "started_on"), today),
+        due_date=_day(text(form, "due_date")) or today,
+        started_on=_day(text(form, "started_on")) or today,
         now=now,
     )
     return RedirectResponse("/surveys#actions", status_code=303)

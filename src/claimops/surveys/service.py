@@ -512,6 +512,11 @@ def local_midnight(day: date) -> datetime:
     return as_utc(datetime(day.year, day.month, day.day, tzinfo=SHANGHAI))
 
 
+def day_span(first: date, last: date) -> tuple[datetime, datetime]:
+    """Shanghai days `first` to `last`, both included, as a half-open UTC range."""
+    return local_midnight(first), local_midnight(last + timedelta(days=1))
+
+
 def effect(*, session: Session, action: ImprovementAction, days: int = 90, today: date) -> Effect:
     """The targeted metric in the `days` before the action started against the `days` after it (or up
     to today); Welch's t-test for scores, a two-proportion test for CSAT."""

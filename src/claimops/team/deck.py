@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from claimops.clock import utcnow
@@ -16,7 +15,7 @@ from claimops.i18n import t
 from claimops.reporting import narrative as n
 from claimops.reporting.deck.model import Bullets, Figure, KeyFigures, Section, Slide, Table
 from claimops.reporting.periods import Period
-from claimops.team.drills.models import Drill, DrillAttempt
+from claimops.team.drills import service as drills_service
 from claimops.team.training.schemas import KINDS
 from claimops.team.views import kpis_view, teams_view
 
@@ -96,28 +95,12 @@ def training_slide(k: dict[str, Any], lang: str) -> Slide:
 
 
 def drills_slide(session: Session, period: Period, lang: str) -> Slide | None:
-    rows = session.execute(
-        select(
-            Drill.kind,
-            func.count(func.distinct(Drill.id)),
-            func.count(DrillAttempt.id),
-            func.avg(DrillAttempt.score),
-        )
-        .join(DrillAttempt, DrillAttempt.drill_id == Drill.id)
-        .where(
-            DrillAttempt.submitted_at >= period.start_utc,
-            DrillAttempt.submitted_at < period.end_utc,
-            DrillAttempt.score.is_not(None),
-        )
-        .group_by(Drill.kind)
-        .order_by(Drill.kind)
-    ).all()
+    rows = drills_service.figures_by_kind(session, period.start_utc, period.end_utc)
     if not rows:
         return None
     header = [t(f"team.deck.col_{c}", lang) for c in ("drill_kind", "drills", "attempts", "avg_score")]
     body = [
-        [t(f"drill.{kind}", lang), n.fmt_int(d), n.fmt_int(a), n.fmt_num(float(avg), 1)]
-        for kind, d, a, avg in rows
+        [t(f"drill.{kind}", lang), n.fmt_int(d), n.fmt_int(a), n.fmt_num(avg, 1)] for kind, d, a, avg in rows
     ]
     return Slide(t("team.deck.slide_drills", lang), [Table(header, body, numeric=(1, 2, 3))])
 

@@ -81,8 +81,7 @@ def start(number: str, form: CsrfForm, page: PageDep, session: SessionDep) -> Re
 
 def _attempt(page: Page, session: Session, attempt_id: int, **extra: Any) -> Response:
     attempt = service.get_attempt(session, page.actor, attempt_id)
-    drill = session.get(Drill, attempt.drill_id)
-    assert drill is not None
+    drill = service.drill_of(session, attempt)
     return page.render(
         "drill_attempt.html",
         attempt=attempt,

@@ -303,6 +303,33 @@ def attempts(session: Session, actor: Actor, *, drill_id: int | None = None) -> 
     return [AttemptView(a, d, u) for a, d, u in session.execute(stmt).all()]
 
 
+def drill_of(session: Session, attempt: DrillAttempt) -> Drill:
+    drill = session.get(Drill, attempt.drill_id)
+    assert drill is not None  # drill_id is a foreign key
+    return drill
+
+
+def figures_by_kind(session: Session, start: datetime, end: datetime) -> list[tuple[str, int, int, float]]:
+    """Per drill kind, attempts scored in [start, end): (kind, drills, attempts, average score)."""
+    rows = session.execute(
+        select(
+            Drill.kind,
+            func.count(func.distinct(Drill.id)),
+            func.count(DrillAttempt.id),
+            func.avg(DrillAttempt.score),
+        )
+        .join(DrillAttempt, DrillAttempt.drill_id == Drill.id)
+        .where(
+            DrillAttempt.submitted_at >= start,
+            DrillAttempt.submitted_at < end,
+            DrillAttempt.score.is_not(None),
+        )
+        .group_by(Drill.kind)
+        .order_by(Drill.kind)
+    ).all()
+    return [(kind, drills, attempts, float(avg)) for kind, drills, attempts, avg in rows]
+
+
 def trainee_view(drill: Drill) -> dict[str, Any]:
     """What a trainee sees before submitting: the scenario, never the answer."""
     return {

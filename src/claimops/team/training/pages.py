@@ -14,7 +14,6 @@ from claimops.errors import ClaimopsError, ValidationFailed
 from claimops.schemas import parse
 from claimops.team.service import visible_ids
 from claimops.team.training import queries, service
-from claimops.team.training.models import Course
 from claimops.team.training.schemas import ResultIn, SessionIn
 from claimops.team.views import kpis_view, period_of
 from claimops.web.deps import SessionDep
@@ -80,7 +79,7 @@ def schedule(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
 
 def _session_page(page: Page, session: Session, session_id: int, **extra: Any) -> Response:
     ts = service.get_session(session, session_id)
-    course = session.get(Course, ts.course_id)
+    course = queries.course_of(session, ts)
     return page.render(
         "training_session.html",
         ts=ts,

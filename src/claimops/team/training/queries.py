@@ -67,6 +67,10 @@ def sessions(
     return [SessionRow(*r) for r in session.execute(stmt).all()]
 
 
+def course_of(session: Session, ts: TrainingSession) -> Course | None:
+    return session.get(Course, ts.course_id)
+
+
 def attendees(session: Session, session_id: int) -> list[tuple[User, Enrolment]]:
     rows = session.execute(
         select(User, Enrolment)
