@@ -25,8 +25,8 @@ def _of(part: int, whole: int) -> str:
 
 def team_panel(session: Session, period: Period, filters: Filters, lang: str, /) -> Panel | None:
     """Everyone's training figures for the period (the dashboard is the managers'); the claims filters
-    (line, region, channel) do not apply to training, and the note says so when one is set. None when
-    nothing was trained, certified or drilled."""
+    (line, region, channel, insurer) do not apply to training, and the note says so when one is set.
+    None when nothing was trained, certified or drilled."""
     k = kpis_view(session, actor=None, period=period, now=utcnow())
     certs = k["certifications"]
     if not (k["enrolled_held"] or k["drill_attempts"] or any(certs.values())):
