@@ -157,7 +157,7 @@ def test_simultaneous_payments_of_a_supplementary_decision_pay_the_difference_on
     api.act("handler", m, "close")
     api.act("reviewer", m, "reopen")
     assert (
-        api.act("reviewer2", m, "decide", {"outcome": "approved", "assessed_loss": "9000.00"})["decision"][
+        api.act("reviewer2", m, "decide", {"outcome": "approved", "assessed_loss": "9000.00"})["amounts"][
             "payable"
         ]
         == "3000.00"
