@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test test-sqlite test-postgres lint browser-deps
+.PHONY: install demo test test-sqlite test-postgres lint browser-deps bench-deps
 
 $(BIN)/claimops: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,6 @@ lint: install
 
 browser-deps:  ## Debian: the chromium and CJK fonts the browser tests drive (root)
 	apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk
+
+bench-deps:  ## Debian: wrk, the load generator of benchmarks/lifecycles_wrk.py (root; never in CI)
+	apt-get update -qq && apt-get install -y -qq wrk

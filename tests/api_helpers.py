@@ -83,9 +83,18 @@ class Api:
         return self.ok(self.post("handler", "/claims", json=claim_json(policy_number, **overrides)), 201)
 
     def act(
-        self, user: str, number: str, action: str, body: dict[str, Any] | None = None, status: int = 200
+        self,
+        user: str,
+        number: str,
+        action: str,
+        body: dict[str, Any] | None = None,
+        status: int = 200,
+        *,
+        full: bool = False,
     ) -> Any:
-        r = self.post(user, f"/claims/{number}/{action}", json=body or {})
+        """The action's light answer (ActionOut), or with `full` the whole claim (?view=full)."""
+        path = f"/claims/{number}/{action}" + ("?view=full" if full else "")
+        r = self.post(user, path, json=body or {})
         return self.ok(r, status) if status < 400 else r
 
     def upload_all(self, number: str) -> None:

@@ -101,12 +101,13 @@ def page_router() -> APIRouter:
 
 def install_claim_listeners(settings: Settings) -> None:
     """Claim events feed the notification outbox and survey invitations (claims imports neither)."""
-    from claimops.claims import hooks
+    from claimops.claims import hooks, results
     from claimops.notifications.listener import on_claim_event
     from claimops.surveys.service import invitation_listener
 
     hooks.register("notifications", on_claim_event)
     hooks.register("surveys", invitation_listener(settings))
+    hooks.register("action_results", results.collect)  # the events a light API answer shows
     from claimops.portal.staff_pages import messages_panel
 
     hooks.register_panel("messages", messages_panel)

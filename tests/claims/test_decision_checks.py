@@ -49,8 +49,8 @@ def test_an_assessed_loss_above_the_claim_needs_a_note_and_an_approver(api: Api,
     assert _written(engine, n) == before
     decided = api.act("handler", n, "decide", {**body, "note": "定损发现隐蔽损伤，超出客户报损"})
     assert decided["status"] == "decided"
-    assert decided["decision"]["requires_approval"] is True
-    assert decided["events"][-1]["data"]["approval_reasons"] == ["ABOVE_CLAIMED"]
+    assert decided["event"]["data"]["requires_approval"] is True
+    assert decided["event"]["data"]["approval_reasons"] == ["ABOVE_CLAIMED"]
     assert api.pay(n, f"early-{n}").status_code == 409  # nothing is paid before the approver
     assert api.act("approver", n, "approve")["status"] == "payment_pending"
 
@@ -63,7 +63,9 @@ def test_an_assessed_loss_within_the_claim_needs_neither(api: Api) -> None:
         "decide",
         {"outcome": "partial", "assessed_loss": "8000.00", "reason_codes": ["AMOUNT_ADJUSTED"]},
     )
-    assert d["status"] == "payment_pending" and d["decision"]["requires_approval"] is False
+    decide, release = d["new_events"]
+    assert d["status"] == "payment_pending" and decide["data"]["requires_approval"] is False
+    assert release["action"] == "release" and d["event"] == release
 
 
 def test_deciding_without_the_required_documents_needs_an_override_with_a_reason(
@@ -83,6 +85,7 @@ def test_deciding_without_the_required_documents_needs_an_override_with_a_reason
         n,
         "decide",
         {**body, "override_missing_documents": True, "override_reason": "原件已邮寄，影像件随后补交"},
+        full=True,
     )
     data = d["events"][-2]["data"]  # decide, then the release
     assert data["missing_documents_overridden"] == d["missing_documents"]
@@ -116,7 +119,7 @@ def test_the_approver_may_not_release_the_payment(api: Api) -> None:
     # the manager approves (above the reviewer's 50,000 authority), then may not pay it too
     n = _under_review(api, "60000.00", sum_insured="900000.00", deductible="0.00", coinsurance_rate="0")
     d = api.act("reviewer", n, "decide", {"outcome": "approved", "assessed_loss": "60000.00"})
-    assert d["decision"]["requires_approval"] is True
+    assert d["event"]["data"]["requires_approval"] is True
     api.act("manager", n, "approve")
     r = api.pay(n, f"m-{n}", user="manager")
     assert r.status_code == 403 and r.json()["error"]["code"] == "FOUR_EYES"

@@ -110,11 +110,11 @@ def test_a_refusal_by_the_database_is_a_409_and_pays_nothing(api: Api, engine: E
         "decide",
         {"outcome": "partial", "assessed_loss": "9000.00", "reason_codes": ["AMOUNT_ADJUSTED"]},
     )
-    assert pending["decision"]["recovery"] == "1000.00" and pending["status"] == "decided"
+    assert pending["amounts"]["recovery"] == "1000.00" and pending["status"] == "decided"
     api.act("handler", n, "close")
     api.act("reviewer", n, "reopen")
     d = api.act("reviewer2", n, "decide", {"outcome": "approved", "assessed_loss": "10000.00"})
-    assert d["status"] == "decided" and d["decision"]["payable"] == "0.00"
+    assert d["status"] == "decided" and d["amounts"]["payable"] == "0.00"
     cid, did = _ids(engine, n)
     with Session(engine) as s, s.begin():
         s.execute(
@@ -157,7 +157,7 @@ def test_simultaneous_payments_of_a_supplementary_decision_pay_the_difference_on
     api.act("handler", m, "close")
     api.act("reviewer", m, "reopen")
     assert (
-        api.act("reviewer2", m, "decide", {"outcome": "approved", "assessed_loss": "9000.00"})["decision"][
+        api.act("reviewer2", m, "decide", {"outcome": "approved", "assessed_loss": "9000.00"})["amounts"][
             "payable"
         ]
         == "3000.00"

@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
+from starlette.responses import Response
 
-from claimops.claims import service
+from claimops.claims import results, service
 from claimops.claims.lifecycle import Status
 from claimops.claims.queries import MAX_PAGE, ClaimFilter, list_claims, queue_filter
-from claimops.claims.schemas import ClaimOut, ClaimPage, ReportIn
-from claimops.claims.views import detail, summary
+from claimops.claims.schemas import ActionOut, ClaimOut, ClaimPage, ReportIn
+from claimops.claims.views import summary
 from claimops.policies.lines import Line
 from claimops.schemas import Day
 from claimops.users.access import CLAIM_API, record_access
@@ -22,16 +23,21 @@ from claimops.web.deps import (
     SettingsDep,
 )
 from claimops.web.errors import responses
+from claimops.web.fastjson import FastJSON
 
 router = APIRouter(prefix="/claims", tags=["claims"], responses=responses(401, 403))
+
+_VIEW = "light: what the step did (ActionOut); full: the whole claim (ClaimOut), as GET /claims/{n} gives"
 
 
 @router.post(
     "",
     status_code=201,
-    response_model=ClaimOut,
+    response_model=ClaimOut | ActionOut,
     summary="Report a claim (报案)",
     responses=responses(400, 404, 413, 422),
+    description="Answers the new claim's full view; with ?view=light the light shape of a lifecycle "
+    "action (ActionOut) instead.",
 )
 def report(
     body: ReportIn,
@@ -41,11 +47,15 @@ def report(
     settings: SettingsDep,
     lang: LangDep,
     risk_scorer: RiskScorerDep,
-) -> ClaimOut:
+    view: Annotated[results.View, Query(description=_VIEW)] = "full",
+) -> Response:
+    results.watch(session)
     claim = service.report_claim(
         session=session, actor=actor, cmd=body, now=now, settings=settings, risk_scorer=risk_scorer
     )
-    return detail(session, claim, lang)
+    if view == "light":
+        return results.respond(results.action_result(session, claim), status_code=201)
+    return results.full_response(session, claim, lang, status_code=201)
 
 
 @router.get("", response_model=ClaimPage, summary="List claims with filters and pagination")
@@ -90,21 +100,24 @@ def read(
     lang: LangDep,
     address: ClientAddress,
     now: NowDep,
-) -> ClaimOut:
+) -> Response:
     actor.require("read")
     claim = service.get_claim(session=session, claim_number=claim_number)
     record_access(session=session, actor=actor, what=CLAIM_API, address=address, now=now, claim_id=claim.id)
-    return detail(session, claim, lang)
+    return results.full_response(session, claim, lang)
 
 
 @router.post(
     "/{claim_number}/{action}",
-    response_model=ClaimOut,
+    response_model=ActionOut | ClaimOut,
+    response_class=FastJSON,
     summary="Apply a lifecycle action",
     responses=responses(400, 404, 409, 413, 422),
     description="Actions: accept, reject, request_documents, start_investigation, finish_investigation, "
     "start_review, decide ({outcome, assessed_loss, reason_codes, payment_method}), approve, close, "
-    "withdraw, reopen. Others take {note, reason_codes, doc_types}. An illegal move is 409.",
+    "withdraw, reopen. Others take {note, reason_codes, doc_types}. An illegal move is 409. "
+    "Answers the light shape (ActionOut: status, the events written, the next actions, the amounts "
+    "set); with ?view=full the whole claim (ClaimOut).",
 )
 def act(
     claim_number: str,
@@ -116,7 +129,9 @@ def act(
     lang: LangDep,
     risk_scorer: RiskScorerDep,
     body: Annotated[dict[str, Any] | None, Body()] = None,
-) -> ClaimOut:
+    view: Annotated[results.View, Query(description=_VIEW)] = "light",
+) -> Response:
+    results.watch(session)
     claim = service.act(
         session=session,
         actor=actor,
@@ -127,4 +142,6 @@ def act(
         settings=settings,
         risk_scorer=risk_scorer,
     )
-    return detail(session, claim, lang)
+    if view == "full":
+        return results.full_response(session, claim, lang)
+    return results.respond(results.action_result(session, claim))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Query
+from starlette.responses import Response
 
+from claimops.claims import results
 from claimops.claims.payouts import release_payment
-from claimops.payments.schemas import PaymentIn, PaymentOut
-from claimops.payments.views import payment_out
-from claimops.web.deps import ActorDep, NowDep, SessionDep
+from claimops.claims.schemas import PaymentResultOut
+from claimops.payments.schemas import PaymentIn
+from claimops.web.deps import ActorDep, LangDep, NowDep, SessionDep
 from claimops.web.errors import responses
+from claimops.web.fastjson import FastJSON
 
 router = APIRouter(prefix="/claims", tags=["payments"], responses=responses(401, 403))
 
@@ -18,22 +21,26 @@ router = APIRouter(prefix="/claims", tags=["payments"], responses=responses(401,
 @router.post(
     "/{claim_number}/payments",
     status_code=201,
-    response_model=PaymentOut,
+    response_model=PaymentResultOut,
+    response_class=FastJSON,
     summary="Release the claim's payment (赔款支付)",
     responses=responses(400, 404, 409, 413, 422),
     description="Idempotent by the Idempotency-Key header: the same key returns the same payment "
     "(201, header Idempotent-Replayed). "
-    "A claim already paid is 409; the user who decided the claim may not release it (403).",
+    "A claim already paid is 409; the user who decided the claim may not release it (403). "
+    "Answers the payment with the claim's step (status, pay event, next actions, amounts); "
+    "?view=full adds the whole claim as `claim`.",
 )
 def pay(
     claim_number: str,
     body: PaymentIn,
-    response: Response,
     session: SessionDep,
     actor: ActorDep,
     now: NowDep,
+    lang: LangDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
-) -> PaymentOut:
+    view: Annotated[results.View, Query(description="full: with the whole claim as `claim`")] = "light",
+) -> Response:
     payment, created = release_payment(
         session=session,
         actor=actor,
@@ -42,6 +49,11 @@ def pay(
         idempotency_key=idempotency_key,
         now=now,
     )
-    if not created:  # a replay answers as the first request did, and says so
-        response.headers["Idempotent-Replayed"] = "true"
-    return payment_out(payment, claim_number)
+    claim = results.claim_of(session, payment)
+    # a replay answers as the first request did, and says so
+    headers = {} if created else {"Idempotent-Replayed": "true"}
+    return results.respond(
+        results.payment_result(session, claim, payment, created=created, view=view, lang=lang),
+        status_code=201,
+        headers=headers,
+    )

@@ -141,6 +141,38 @@ class ClaimOut(ClaimSummaryOut):
     timing: TimingOut
 
 
+class ActionOut(BaseModel):
+    """What a lifecycle action answers by default: what the step did, not the whole claim
+    (`?view=full` or GET /claims/{claim_number} give the full view)."""
+
+    claim_number: str
+    status: str = Field(description="the claim's status after the step")
+    outcome: str | None = Field(description="the current decision's outcome, if any")
+    event: EventOut = Field(description="the last event the step wrote")
+    new_events: list[EventOut] = Field(
+        description="every event the step wrote, in order: one, or more where a step moves on by "
+        "itself (decide and release; straight-through start_review, decide and release)"
+    )
+    allowed_actions: list[str] = Field(description="what may be done next")
+    amounts: dict[str, MoneyOut | None] = Field(
+        description="the amounts the step set, by name (decide: assessed_loss, approved_amount, payable, "
+        "recovery; reopen: the same cleared; others: none)"
+    )
+
+
+class PaymentResultOut(PaymentOut):
+    """The payment route's answer: the payment, and the claim's step it made (light, as ActionOut).
+    A replay with the same Idempotency-Key answers the same body."""
+
+    claim_status: str = Field(description="the claim's status after the payment")
+    event: EventOut = Field(description="the claim's pay event")
+    allowed_actions: list[str]
+    amounts: dict[str, MoneyOut | None] = Field(
+        description="amount, paid_amount and payable after the payment"
+    )
+    claim: ClaimOut | None = Field(default=None, description="the full claim view, with ?view=full only")
+
+
 class ClaimPage(BaseModel):
     items: list[ClaimSummaryOut]
     total: int

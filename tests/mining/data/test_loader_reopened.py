@@ -22,7 +22,7 @@ def test_approved_total_after_a_reopening_is_the_latest_decisions(
     decided = api.act(
         "reviewer2", n, "decide", {"outcome": "approved", "assessed_loss": "9500.00", "note": "追加定损"}
     )
-    assert decided["decision"]["payable"] == "1500.00"
+    assert decided["amounts"]["payable"] == "1500.00"
     api.act("approver", n, "approve")
     api.ok(api.pay(n, f"second-{n}", amount="1500.00"), 201)
     with engine.connect() as conn:
