@@ -3,7 +3,7 @@ shape, and nothing stored)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -171,6 +171,35 @@ def test_refused_assignments_store_nothing(
     assert count(engine, Assignment, provider_id=pid) == 0
     with Session(engine) as s:
         assert s.scalar(select(Claim.provider_id).where(Claim.claim_number == number)) is None
+
+
+def test_assignment_and_visit_times_in_the_future_or_before_the_report_are_refused(
+    api: Api, engine: Engine
+) -> None:
+    pid = provider(api)
+    agreement(api, pid)
+    number = claim(api)
+    ahead = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    early = (datetime.now(UTC) - timedelta(days=3)).isoformat()  # in the agreement, before the report
+    for at, code in ((ahead, "TIME_IN_FUTURE"), (early, "TIME_BEFORE_REPORT")):
+        body = {"claim_number": number, "provider_id": pid, "kind": "investigation", "assigned_at": at}
+        refused(api.post("handler", "/assignments", json=body), 422, code)
+    assert count(engine, Assignment, provider_id=pid) == 0
+    a = api.ok(
+        api.post(
+            "handler",
+            "/assignments",
+            json={"claim_number": number, "provider_id": pid, "kind": "investigation"},
+        ),
+        201,
+    )
+    for key in ("arrived_at", "reported_at", "finished_at"):
+        r = api.post("handler", f"/assignments/{a['id']}/visit", json={key: ahead, "cost": "10.00"})
+        refused(r, 422, "TIME_IN_FUTURE")
+    with Session(engine) as s:
+        row = s.get(Assignment, a["id"])
+        assert row is not None
+        assert (row.arrived_at, row.reported_at, row.finished_at, row.cost) == (None, None, None, None)
 
 
 def test_dispute_refusals_store_nothing(api: Api, engine: Engine) -> None:
