@@ -3,7 +3,7 @@ shape, and nothing stored)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -68,6 +68,11 @@ def claim(api: Api) -> str:
     return str(api.report(p["policy_number"], claimed_amount="8500.00")["claim_number"])
 
 
+def investigation(api: Api, number: str, provider_id: int) -> dict[str, Any]:
+    body = {"claim_number": number, "provider_id": provider_id, "kind": "investigation"}
+    return api.ok(api.post("handler", "/assignments", json=body), 201)
+
+
 def denied_claim(api: Api) -> str:
     number = claim(api)
     api.act("handler", number, "accept")
@@ -87,14 +92,7 @@ def test_provider_agreement_assignment_visit_and_scorecard(api: Api) -> None:
     ag = agreement(api, pid)
     assert ag["fees"] == {"查勘费": "300.00"} and ag["expiring"] is False
     number = claim(api)
-    a = api.ok(
-        api.post(
-            "handler",
-            "/assignments",
-            json={"claim_number": number, "provider_id": pid, "kind": "investigation"},
-        ),
-        201,
-    )
+    a = investigation(api, number, pid)
     assigned = a["assigned_at"]
     v = api.ok(
         api.post(
@@ -171,6 +169,28 @@ def test_refused_assignments_store_nothing(
     assert count(engine, Assignment, provider_id=pid) == 0
     with Session(engine) as s:
         assert s.scalar(select(Claim.provider_id).where(Claim.claim_number == number)) is None
+
+
+def test_assignment_and_visit_times_in_the_future_or_before_the_report_are_refused(
+    api: Api, engine: Engine
+) -> None:
+    pid = provider(api)
+    agreement(api, pid)
+    number = claim(api)
+    ahead = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    early = (datetime.now(UTC) - timedelta(days=3)).isoformat()  # in the agreement, before the report
+    for at, code in ((ahead, "TIME_IN_FUTURE"), (early, "TIME_BEFORE_REPORT")):
+        body = {"claim_number": number, "provider_id": pid, "kind": "investigation", "assigned_at": at}
+        refused(api.post("handler", "/assignments", json=body), 422, code)
+    assert count(engine, Assignment, provider_id=pid) == 0
+    a = investigation(api, number, pid)
+    for key in ("arrived_at", "reported_at", "finished_at"):
+        r = api.post("handler", f"/assignments/{a['id']}/visit", json={key: ahead, "cost": "10.00"})
+        refused(r, 422, "TIME_IN_FUTURE")
+    with Session(engine) as s:
+        row = s.get(Assignment, a["id"])
+        assert row is not None
+        assert (row.arrived_at, row.reported_at, row.finished_at, row.cost) == (None, None, None, None)
 
 
 def test_dispute_refusals_store_nothing(api: Api, engine: Engine) -> None:

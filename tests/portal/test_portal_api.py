@@ -157,3 +157,26 @@ def test_report_upload_and_messages_reach_the_handler(
             .where(Claim.claim_number == number, OutboxMessage.kind == "claim_received")
         ).all()
     assert sorted(kinds) == ["email", "portal"]
+
+
+def test_staff_messages_refuse_a_drill_number_and_give_times_as_the_portal_does(
+    client: TestClient,
+    engine: Engine,
+    tokens: dict[str, dict[str, str]],
+    two_claimants: tuple[Claimant, Claimant],
+) -> None:
+    for r in (
+        client.get("/api/v1/claims/SBX-000001/messages", headers=tokens["handler"]),
+        client.post("/api/v1/claims/SBX-000001/messages", headers=tokens["handler"], json={"body": "您好"}),
+    ):
+        assert r.status_code == 409 and r.json()["error"]["code"] == "SANDBOX_CLAIM", r.text
+    a, _ = two_claimants
+    number = portal_report(client, a).json()["claim_number"]
+    reply = client.post(
+        f"/api/v1/claims/{number}/messages", headers=tokens["handler"], json={"body": "已收到"}
+    )
+    assert reply.status_code == 201, reply.text
+    staff = client.get(f"/api/v1/claims/{number}/messages", headers=tokens["handler"]).json()
+    mine = client.get(f"{P}/claims/{number}/messages", headers=a.headers).json()
+    assert [m["at"] for m in staff] == [m["at"] for m in mine]
+    assert reply.json()["at"] == staff[-1]["at"]

@@ -70,3 +70,34 @@ def test_section_06_is_filled_from_the_survey_data(session: Session, settings: S
     en = build(session, Q, settings, sections=default_sections(), lang="en", today=date(2026, 7, 5))
     en_text = "\n".join(t for t in all_text(en) if t)
     assert "Satisfaction and NPS" in en_text and "66.7%" in en_text and "timeliness" in en_text.lower()
+
+
+def test_the_slow_stages_of_a_theme_are_listed_in_the_deck_language(
+    session: Session, settings: Settings
+) -> None:
+    from factories import Walk, make_policy
+
+    policy = make_policy(session, effective_from="2026-01-01", effective_to="2026-12-31")
+    slow_acceptance = (
+        Walk(session, settings, policy, at(2026, 4, 1), "3000").do("accept", 6).do("start_review", 1)
+    )
+    slow_review = (
+        Walk(session, settings, policy, at(2026, 4, 2), "3000").do("accept", 0.1).do("start_review", 1)
+    )
+    slow_acceptance.decide(1, "approved", "3000")
+    slow_review.decide(20, "approved", "3000")
+    for i, w in enumerate((slow_acceptance, slow_review)):
+        session.add(
+            SurveyResponse(
+                claim_id=w.claim.id,
+                channel="phone",
+                overall=2,
+                comment="理赔太慢，等了很久",
+                responded_at=at(2026, 5, 3 + i),
+            )
+        )
+    session.flush()
+    en = build(session, Q, settings, sections=default_sections(), lang="en", today=date(2026, 7, 5))
+    rows = [r for s in satisfaction(en).slides for b in s.blocks for r in getattr(b, "rows", [])]  # type: ignore[attr-defined]
+    stages = next(r[3] for r in rows if r[0] == "timeliness")
+    assert set(stages.split(", ")) == {"acceptance 1", "review 1"}, stages

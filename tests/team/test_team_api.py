@@ -137,3 +137,30 @@ def test_schedule_enrol_and_score_through_the_api(
     assert ok.json() == {"username": "handler", "attended": True, "score": 75, "passed": True}
     schema = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/training/sessions", "/api/v1/drills", "/api/v1/team/teams"} <= set(schema["paths"])
+
+
+def test_submit_and_review_name_the_trainee_as_the_attempts_list_does(
+    client: TestClient, tokens: dict[str, dict[str, str]]
+) -> None:
+    api = Api(client, tokens)
+    number = api.paid_and_closed("6000.00")
+    sbx = client.post("/api/v1/drills", json={"claim_number": number}, headers=tokens["manager"]).json()[
+        "number"
+    ]
+    started = client.post(f"/api/v1/drills/{sbx}/attempts", headers=tokens["handler"])
+    assert started.status_code == 201, started.text
+    attempt = started.json()["id"]
+    submitted = client.post(
+        f"/api/v1/drills/attempts/{attempt}/submit",
+        json={"outcome": "approved", "amount": "6000.00"},
+        headers=tokens["handler"],
+    )
+    reviewed = client.post(
+        f"/api/v1/drills/attempts/{attempt}/review", json={"note": "核对到位"}, headers=tokens["manager"]
+    )
+    listed = client.get("/api/v1/drills/attempts", headers=tokens["manager"]).json()
+    trainee = next(a["trainee"] for a in listed if a["id"] == attempt)
+    assert trainee
+    for r in (submitted, reviewed):
+        assert r.status_code == 200, r.text
+        assert r.json()["trainee"] == trainee

@@ -19,6 +19,7 @@ from claimops.claims.models import Claim, ClaimTiming
 from claimops.clock import as_utc, local_date
 from claimops.customers.models import Customer, CustomerAccount
 from claimops.db import unit_of_work
+from claimops.policies.models import Policy
 from claimops.surveys.models import ImprovementAction, SurveyInvitation, SurveyResponse
 from claimops.users.security import hash_password
 
@@ -155,11 +156,18 @@ def seed_customers(engine: Engine, *, seed: int = 42) -> CustomerSeedReport:
 
 
 def _accounts(session: Session) -> None:
+    # claimants whose latest policy ends last: in force today, so a demo login can report a new claim
+    latest = (
+        select(Policy.customer_id, func.max(Policy.effective_to).label("ends"))
+        .group_by(Policy.customer_id)
+        .subquery()
+    )
     customers = session.scalars(
         select(Customer.id)
         .join(Claim, Claim.customer_id == Customer.id)
-        .group_by(Customer.id)
-        .order_by(Customer.id)
+        .join(latest, latest.c.customer_id == Customer.id)
+        .group_by(Customer.id, latest.c.ends)
+        .order_by(latest.c.ends.desc(), Customer.id)
         .limit(PORTAL_ACCOUNTS)
     ).all()
     hashed = hash_password(PORTAL_PASSWORD)

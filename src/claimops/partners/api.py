@@ -269,8 +269,10 @@ def assign(body: AssignmentIn, session: SessionDep, actor: ActorDep, now: NowDep
     summary="Record the provider's arrival, report, finish and cost",
     responses=responses(404, 422),
 )
-def visit(assignment_id: PathId, body: VisitIn, session: SessionDep, actor: ActorDep) -> AssignmentOut:
-    a = service.record_visit(session=session, actor=actor, assignment_id=assignment_id, cmd=body)
+def visit(
+    assignment_id: PathId, body: VisitIn, session: SessionDep, actor: ActorDep, now: NowDep
+) -> AssignmentOut:
+    a = service.record_visit(session=session, actor=actor, assignment_id=assignment_id, cmd=body, now=now)
     return assignment_out(a, queries.assignments(session, claim_id=a.claim_id)[0][1])
 
 

@@ -70,6 +70,7 @@ def scorecard(
     as_json: Annotated[bool, typer.Option("--json", help="the API's JSON")] = False,
 ) -> None:
     """A provider's scorecard for a period: each figure, its target, and the claims behind it."""
+    from claimops.clock import local_date, utcnow
     from claimops.db import unit_of_work
     from claimops.partners import queries, service
     from claimops.partners.views import scorecard_out
@@ -79,7 +80,9 @@ def scorecard(
         with unit_of_work() as session:
             p = parse_period(period)
             provider = service.get_provider(session=session, provider_id=provider_id)
-            out = scorecard_out(session, queries.scorecard(session, provider, p), p.label, p.last_day)
+            # a period not over yet is judged today, as the API and the page do
+            today = min(local_date(utcnow()), p.last_day)
+            out = scorecard_out(session, queries.scorecard(session, provider, p), p.label, today)
     except ClaimopsError as exc:
         _fail(exc.message)
     if as_json:
@@ -95,16 +98,23 @@ def scorecard(
 
 
 @disputes_app.command("kpis")
-def kpis(period: Annotated[str, typer.Option(help="2026-Q3, 2026-07, 2026 …")]) -> None:
-    """Dispute rate, open by stage and age, resolution time and amounts, judged at the period's end."""
+def kpis(
+    period: Annotated[
+        str | None, typer.Option(help="2026-Q3, 2026-07, 2026 … (default: this quarter)")
+    ] = None,
+) -> None:
+    """Dispute rate, open by stage and age, resolution time and amounts, judged at the period's end
+    (today, for a period not over yet: as the API does)."""
+    from claimops.clock import local_date, utcnow
     from claimops.db import unit_of_work
     from claimops.disputes import queries
     from claimops.reporting.periods import parse_period
 
+    today = local_date(utcnow())
     try:
         with unit_of_work() as session:
-            p = parse_period(period)
-            k = queries.kpis(session, p, p.last_day)
+            p = parse_period(period or f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+            k = queries.kpis(session, p, min(today, p.last_day))
     except ClaimopsError as exc:
         _fail(exc.message)
     out: dict[str, Any] = {

@@ -183,7 +183,7 @@ def visit(
         if k in data and len(data[k]) == 16:  # a datetime-local field: Shanghai time
             data[k] = data[k] + ":00+08:00"
     service.record_visit(
-        session=session, actor=page.actor, assignment_id=assignment_id, cmd=parse(VisitIn, data)
+        session=session, actor=page.actor, assignment_id=assignment_id, cmd=parse(VisitIn, data), now=utcnow()
     )
     return RedirectResponse(f"/partners/providers/{provider_id}", status_code=303)
 

@@ -53,11 +53,21 @@ def check_assignable(*, status: str, provider_type: str, kind: str, has_current_
         raise Conflict("the provider has no agreement in force on that day", code="NO_CURRENT_AGREEMENT")
 
 
-def check_times(assigned: datetime, **later: datetime | None) -> None:
-    """Arrival, report and finish are not before the assignment."""
+def check_times(assigned: datetime, now: datetime, **later: datetime | None) -> None:
+    """Arrival, report and finish are not before the assignment, nor in the future."""
     for name, value in later.items():
         if value is not None and value < assigned:
             raise ValidationFailed(f"{name} is before the assignment", code="TIME_BEFORE_ASSIGNMENT")
+        if value is not None and value > now:
+            raise ValidationFailed(f"{name} is in the future", code="TIME_IN_FUTURE")
+
+
+def check_assigned_at(assigned: datetime, *, reported: datetime, now: datetime) -> None:
+    """A provider is assigned to a claim that has been reported, and not ahead of time."""
+    if assigned > now:
+        raise ValidationFailed("assigned_at is in the future", code="TIME_IN_FUTURE")
+    if assigned < reported:
+        raise ValidationFailed("assigned_at is before the claim was reported", code="TIME_BEFORE_REPORT")
 
 
 def overdue(due_on: date, status: str, today: date) -> bool:

@@ -285,6 +285,7 @@ def assign(*, session: Session, actor: Actor, cmd: AssignmentIn, now: datetime) 
     claim = get_claim(session=session, claim_number=cmd.claim_number)
     provider = get_provider(session=session, provider_id=cmd.provider_id)
     at = as_utc(cmd.assigned_at or now)
+    rules.check_assigned_at(at, reported=as_utc(claim.reported_at), now=as_utc(now))
     agreement = current_agreement(session, provider.id, local_date(at))
     rules.check_assignable(
         status=provider.status,
@@ -308,7 +309,9 @@ def assign(*, session: Session, actor: Actor, cmd: AssignmentIn, now: datetime) 
     return row
 
 
-def record_visit(*, session: Session, actor: Actor, assignment_id: int, cmd: VisitIn) -> Assignment:
+def record_visit(
+    *, session: Session, actor: Actor, assignment_id: int, cmd: VisitIn, now: datetime
+) -> Assignment:
     actor.require("partner.assign")
     row = session.get(Assignment, assignment_id)
     if row is None:
@@ -322,7 +325,7 @@ def record_visit(*, session: Session, actor: Actor, assignment_id: int, cmd: Vis
         )
         if v is not None
     }
-    rules.check_times(row.assigned_at, **times)
+    rules.check_times(as_utc(row.assigned_at), as_utc(now), **times)
     for k, v in times.items():
         setattr(row, k, v)
     if cmd.cost is not None:

@@ -20,7 +20,7 @@ from claimops.claims import checklist as checklists
 from claimops.claims.models import Claim, ClaimEvent
 from claimops.claims.schemas import ReportIn
 from claimops.claims.scoring import RiskScorer
-from claimops.claims.service import report_claim
+from claimops.claims.service import refuse_sandbox, report_claim
 from claimops.claims.uploads import upload_document
 from claimops.clock import as_utc
 from claimops.config import Settings
@@ -404,6 +404,7 @@ def post_staff_message(
     *, session: Session, actor: Actor, claim_number: str, body: str, now: datetime
 ) -> ClaimMessage:
     actor.require("claim.request_documents")
+    refuse_sandbox(claim_number)
     claim = session.scalar(select(Claim).where(Claim.claim_number == claim_number))
     if claim is None:
         raise NotFound(f"claim {claim_number} not found", code="CLAIM_NOT_FOUND")
@@ -411,6 +412,7 @@ def post_staff_message(
 
 
 def staff_messages(*, session: Session, claim_number: str) -> list[ClaimMessage]:
+    refuse_sandbox(claim_number)
     claim_id = session.scalar(select(Claim.id).where(Claim.claim_number == claim_number))
     if claim_id is None:
         raise NotFound(f"claim {claim_number} not found", code="CLAIM_NOT_FOUND")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from claimops.portal.schemas import MessageOut
 from claimops.portal.service import post_staff_message, staff_messages
 from claimops.web.deps import ActorDep, NowDep, SessionDep
 from claimops.web.errors import responses
@@ -21,12 +20,13 @@ class StaffMessageIn(BaseModel):
 @router.get(
     "/claims/{claim_number}/messages",
     summary="Messages with the claimant (在线客服)",
-    responses=responses(404),
+    response_model=list[MessageOut],
+    responses=responses(404, 409),
 )
-def messages(claim_number: str, session: SessionDep, actor: ActorDep) -> list[dict[str, Any]]:
+def messages(claim_number: str, session: SessionDep, actor: ActorDep) -> list[MessageOut]:
     actor.require("read")
     return [
-        {"sender": m.sender, "author": m.author, "body": m.body, "at": m.at.isoformat()}
+        MessageOut(sender=m.sender, author=m.author, body=m.body, at=m.at)
         for m in staff_messages(session=session, claim_number=claim_number)
     ]
 
@@ -35,10 +35,11 @@ def messages(claim_number: str, session: SessionDep, actor: ActorDep) -> list[di
     "/claims/{claim_number}/messages",
     status_code=201,
     summary="Reply to the claimant",
-    responses=responses(404, 422),
+    response_model=MessageOut,
+    responses=responses(404, 409, 422),
 )
 def reply(
     claim_number: str, body: StaffMessageIn, session: SessionDep, actor: ActorDep, now: NowDep
-) -> dict[str, Any]:
+) -> MessageOut:
     m = post_staff_message(session=session, actor=actor, claim_number=claim_number, body=body.body, now=now)
-    return {"sender": m.sender, "author": m.author, "body": m.body, "at": m.at.isoformat()}
+    return MessageOut(sender=m.sender, author=m.author, body=m.body, at=m.at)

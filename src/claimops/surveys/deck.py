@@ -131,7 +131,8 @@ def satisfaction_section(session: Session, period: Period, lang: str, /) -> Sect
     ]
     theme_rows = []
     for th in now.themes[:5]:
-        stages = "、".join(f"{t(f'survey.stage.{s}', lang)} {n}" for s, n in th.slow_stages.items()) or "—"
+        listed = (f"{t(f'survey.stage.{s}', lang)} {n}" for s, n in th.slow_stages.items())
+        stages = t("report.list_sep", lang).join(listed) or "—"
         example = th.examples[0] if th.examples else ""
         theme_rows.append(
             [

@@ -23,7 +23,7 @@ def drill_out(d: Drill) -> dict[str, Any]:
     return {"number": d.number, "kind": d.kind, "title": d.title, "cases": len(d.scenario.get("cases", []))}
 
 
-def attempt_out(a: DrillAttempt, drill: Drill, trainee: str = "") -> dict[str, Any]:
+def attempt_out(a: DrillAttempt, drill: Drill, trainee: str) -> dict[str, Any]:
     scored = a.submitted_at is not None
     return {
         "id": a.id,
@@ -98,7 +98,7 @@ def submit(
     attempt_id: Id, body: AttemptIn, session: SessionDep, actor: ActorDep, now: NowDep
 ) -> dict[str, Any]:
     a = service.submit_attempt(session=session, actor=actor, attempt_id=attempt_id, cmd=body, now=now)
-    return attempt_out(a, service.drill_of(session, a))
+    return attempt_out(a, service.drill_of(session, a), service.trainee_of(session, a))
 
 
 @router.post("/attempts/{attempt_id}/review", summary="A lead's review of an attempt", responses=ERRORS)
@@ -106,4 +106,4 @@ def review(
     attempt_id: Id, body: ReviewIn, session: SessionDep, actor: ActorDep, now: NowDep
 ) -> dict[str, Any]:
     a = service.review_attempt(session=session, actor=actor, attempt_id=attempt_id, cmd=body, now=now)
-    return attempt_out(a, service.drill_of(session, a))
+    return attempt_out(a, service.drill_of(session, a), service.trainee_of(session, a))

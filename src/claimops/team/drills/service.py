@@ -320,6 +320,12 @@ def drill_of(session: Session, attempt: DrillAttempt) -> Drill:
     return drill
 
 
+def trainee_of(session: Session, attempt: DrillAttempt) -> str:
+    user = session.get(User, attempt.trainee_id)
+    assert user is not None  # trainee_id is a foreign key
+    return user.username
+
+
 def figures_by_kind(session: Session, start: datetime, end: datetime) -> list[tuple[str, int, int, float]]:
     """Per drill kind, attempts scored in [start, end): (kind, drills, attempts, average score)."""
     rows = session.execute(
