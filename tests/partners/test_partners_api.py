@@ -318,3 +318,28 @@ def test_insurer_chain_meetings_and_responsibilities(api: Api, client: TestClien
         json={"contact_id": ins["contacts"][1]["id"], "called_at": "2026-02-01T08:00:00+08:00"},
     )
     assert call.status_code == 201, call.text
+
+
+def test_a_customers_dispute_never_lowers_what_the_customer_was_granted(api: Api, engine: Engine) -> None:
+    number = api.paid_and_closed(amount="7200.00")
+    granted = api.ok(api.get("handler", f"/claims/{number}"))["approved_amount"]
+    assert granted == "7200.00"
+    before = count(engine, Dispute)
+    body = {"claim_number": number, "party": "customer", "reason": "amount"}
+    r = api.post("handler", "/disputes", json={**body, "disputed_amount": "5000.00"})
+    refused(r, 422, "DISPUTED_BELOW_DECISION")
+    assert count(engine, Dispute) == before
+    d = api.ok(api.post("handler", "/disputes", json={**body, "disputed_amount": "9000.00"}), 201)
+    events = count(engine, ClaimEvent)
+    low = {"stage": "resolved", "settled_amount": "7000.00"}
+    refused(api.post("reviewer", f"/disputes/{d['id']}/stage", json=low), 422, "SETTLED_BELOW_DECISION")
+    assert count(engine, ClaimEvent) == events
+    assert api.ok(api.get("handler", f"/claims/{number}"))["approved_amount"] == granted
+    # the insurer, on the other hand, may argue the amount down and settle below the decision
+    ins = api.ok(
+        api.post("handler", "/disputes", json={**body, "party": "insurer", "disputed_amount": "7200.00"}), 201
+    )
+    done = api.ok(
+        api.post("reviewer", f"/disputes/{ins['id']}/stage", json={**low, "settled_amount": "6000.00"})
+    )
+    assert done["supplementary_decision_id"] is not None

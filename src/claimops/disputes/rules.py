@@ -40,12 +40,27 @@ def next_stages(current: str) -> list[str]:
     return [*later, *(s for s in STAGES if s in FINAL)]
 
 
-def check_settlement(disputed: Decimal, settled: Decimal) -> None:
+def check_opening(party: str, disputed: Decimal, decided: Decimal) -> None:
+    """A customer disputes the decision to be paid more (or, over delays, as much): a customer's
+    dispute never argues for less than the customer was granted."""
+    if party == "customer" and disputed < decided:
+        raise ValidationFailed(
+            f"a customer's disputed amount {disputed} is below the decided {decided}",
+            code="DISPUTED_BELOW_DECISION",
+        )
+
+
+def check_settlement(disputed: Decimal, settled: Decimal, *, party: str, decided: Decimal) -> None:
     if settled < 0:
         raise ValidationFailed("the settled amount must not be negative", code="NEGATIVE_AMOUNT")
     if settled > disputed:
         raise ValidationFailed(
             f"the settled amount {settled} is above the disputed {disputed}", code="SETTLED_ABOVE_DISPUTED"
+        )
+    # settling a customer's own dispute below the decision would take back money through a recovery
+    if party == "customer" and settled < decided:
+        raise ValidationFailed(
+            f"a customer's dispute cannot settle below the decided {decided}", code="SETTLED_BELOW_DECISION"
         )
 
 

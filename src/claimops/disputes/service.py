@@ -46,6 +46,7 @@ def open_dispute(*, session: Session, actor: Actor, cmd: DisputeIn, now: datetim
     claim = get_claim(session=session, claim_number=cmd.claim_number, for_update=True)
     if claim.status == Status.WITHDRAWN.value:
         raise Conflict("a withdrawn claim cannot be disputed", code="CLAIM_WITHDRAWN")
+    rules.check_opening(cmd.party, cmd.disputed_amount, claim.approved_amount or ZERO)
     twice = session.scalar(
         select(Dispute.id).where(
             Dispute.claim_id == claim.id, Dispute.party == cmd.party, Dispute.stage.not_in(rules.FINAL)
@@ -93,7 +94,9 @@ def move(
             raise ValidationFailed(
                 "resolving a dispute needs the settled amount", code="SETTLED_AMOUNT_REQUIRED"
             )
-        rules.check_settlement(dispute.disputed_amount, cmd.settled_amount)
+        rules.check_settlement(
+            dispute.disputed_amount, cmd.settled_amount, party=dispute.party, decided=dispute.decided_amount
+        )
         dispute.settled_amount = cmd.settled_amount
         dispute.outcome = cmd.outcome or cmd.note
         claim = session.get(Claim, dispute.claim_id)

@@ -100,7 +100,8 @@ def record_emergency_call(
     actor.require("partner.assign")
     contact = session.get(InsurerContact, cmd.contact_id)
     if contact is None or contact.insurer_id != insurer_id or contact.emergency_order is None:
-        raise NotFound("no such contact in the insurer's emergency chain", code="CONTACT_NOT_FOUND")
+        # the body names a contact this insurer's chain lacks: the request is wrong, the insurer exists
+        raise ValidationFailed("no such contact in the insurer's emergency chain", code="CONTACT_NOT_FOUND")
     call = EmergencyCall(
         insurer_id=insurer_id, contact_id=contact.id, called_at=as_utc(cmd.called_at), reason=cmd.reason
     )
