@@ -5,9 +5,11 @@ provider below; reporting does not import it.
 
 from __future__ import annotations
 
+from claimops.investigations.panel import investigations_panel
 from claimops.reporting.panels import PanelRegistry
 
 
 def default_panels() -> PanelRegistry:
     panels = PanelRegistry()
+    panels.add("investigations", investigations_panel)
     return panels
