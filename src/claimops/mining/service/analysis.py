@@ -63,6 +63,7 @@ STAGE_COLUMNS = frozenset(
         "payment_s",
         "handling_s",
         "provider_id",
+        "provider",
     }
 )
 GROUND_TRUTH = frozenset({"fraud", "fraud_pattern"})  # the demo's answer key, not data to check
