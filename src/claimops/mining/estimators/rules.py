@@ -163,13 +163,13 @@ class Itemizer(Estimator):
                     codes = np.where(np.isnan(age), -1, np.searchsorted(edges, age, side="right"))
                     cols[name] = pd.Categorical.from_codes(codes, _age_band_names(self.age_bands))
             elif name in BANDS:
-                source, edges = BANDS[name]
+                source, cuts = BANDS[name]
                 if source in frame:
                     values = frame[source].to_numpy(dtype=np.float64, na_value=np.nan)
                     codes = np.where(
-                        np.isnan(values), -1, np.searchsorted(np.asarray(edges), values, side="right")
+                        np.isnan(values), -1, np.searchsorted(np.asarray(cuts), values, side="right")
                     )
-                    cols[name] = pd.Categorical.from_codes(codes, _band_names(edges))
+                    cols[name] = pd.Categorical.from_codes(codes, _band_names(cuts))
             elif name in frame:
                 cols[name] = pd.Categorical(frame[name])
         for item in self._frequency_items(frame):
@@ -213,7 +213,7 @@ class Itemizer(Estimator):
         """Leave out a band or provider item true on exactly the claims of another item (a band below
         30 days from inception is the early-claim flag again): twins only split one rule in two."""
         matrix = self.transform(X)
-        wide = {n for n in (*BANDS, "provider")}
+        wide = {*BANDS, "provider"}
         first = sorted(items, key=lambda item: item.partition("=")[0] in wide)  # the flags win ties
         seen: set[bytes] = set()
         twins: set[str] = set()
