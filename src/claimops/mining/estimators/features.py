@@ -325,9 +325,9 @@ class FeatureBuilder(Estimator):
         f["line"] = pd.Categorical(line, categories=self.categories_["line"])
         f["region"] = pd.Categorical(_text_or_na(frame, "region"), categories=self.categories_["region"])
         f["channel"] = pd.Categorical(_text_or_na(frame, "channel"), categories=self.categories_["channel"])
-        f["provider"] = pd.Categorical(
-            _text_or_na(frame, "provider"), categories=self.categories_.get("provider", [])
-        )
+        providers = self.categories_.get("provider", [])
+        named = _text_or_na(frame, "provider")
+        f["provider"] = pd.Categorical(named.where(named.isin(providers)), categories=providers)
         provider = frame["provider_id"] if "provider_id" in frame else pd.Series(pd.NA, index=frame.index)
         f["provider_id"] = pd.array(
             provider.to_numpy(dtype="float64", na_value=np.nan), dtype="Float64"

@@ -177,11 +177,14 @@ class TreeRiskModel(Estimator):
         require_fitted(self, "model_")
         import shap
 
+        design = self._design(_columns(X, self.windows_))
+        if not len(design):
+            return np.zeros((0, len(self.columns_))), 0.0
         explainer = getattr(self, "_explainer", None)
         if explainer is None:
             explainer = shap.TreeExplainer(self.model_)
             self._explainer = explainer
-        values = np.asarray(explainer.shap_values(self._design(_columns(X, self.windows_))), dtype=np.float64)
+        values = np.asarray(explainer.shap_values(design), dtype=np.float64)
         expected = float(np.ravel(explainer.expected_value)[0])
         return values.reshape(values.shape[0], -1), expected
 
