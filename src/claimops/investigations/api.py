@@ -20,7 +20,12 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 router = APIRouter(prefix="/investigations", tags=["investigations"], responses=responses(400, 401, 403, 413))
 
 
-@router.get("", response_model=list[InvestigationOut], summary="Investigations, latest first")
+@router.get(
+    "",
+    response_model=list[InvestigationOut],
+    summary="Investigations, latest first",
+    responses=responses(404, 422),
+)
 def index(
     session: SessionDep,
     actor: ActorDep,
@@ -46,7 +51,10 @@ def start(body: StartIn, session: SessionDep, actor: ActorDep, now: NowDep) -> I
 
 
 @router.get(
-    "/kpis", response_model=KpisOut, summary="Opened, closed, hit rate, amount saved; by line, trigger"
+    "/kpis",
+    response_model=KpisOut,
+    summary="Opened, closed, hit rate, amount saved; by line, trigger",
+    responses=responses(422),
 )
 def kpis(session: SessionDep, actor: ActorDep, period: Annotated[str, Query(max_length=32)]) -> KpisOut:
     actor.require("read")
