@@ -36,11 +36,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 import claimops.models  # noqa: F401 - registers every table
-from claimops.claims.lines import LINES
 from claimops.claims.timing import STAGES
 from claimops.config import Settings, get_settings
 from claimops.db import make_engine
 from claimops.money import money_or_zero, to_money
+from claimops.policies.lines import LINES
 from claimops.reporting.kpis import (
     AGE_BUCKETS,
     DAY,

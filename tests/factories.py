@@ -185,13 +185,20 @@ class Walk:
         )
         return self
 
-    def decide(self, days: float, outcome: str, assessed: str, reasons: list[str] | None = None) -> Walk:
+    def decide(
+        self,
+        days: float,
+        outcome: str,
+        assessed: str,
+        reasons: list[str] | None = None,
+        user: str = "reviewer",
+    ) -> Walk:
         from claimops.claims.schemas import DecideIn
         from claimops.claims.service import decide
 
         decide(
             session=self.s,
-            actor=staff_actor(self.s, "reviewer"),
+            actor=staff_actor(self.s, user),
             claim_number=self.number,
             # these walks are about times and amounts, not documents: decide without them, saying so
             cmd=DecideIn(
@@ -207,8 +214,8 @@ class Walk:
         return self
 
     def pay(self, days: float) -> Walk:
+        from claimops.claims.payouts import release_payment
         from claimops.payments.schemas import PaymentIn
-        from claimops.payments.service import release_payment
 
         release_payment(
             session=self.s,
@@ -345,8 +352,8 @@ def committed_claims(engine: Any, settings: Any, n: int, *, documents: bool = Fa
     with `documents`, a PDF and a PNG uploaded to each, stored under settings.data_dir."""
     from sqlalchemy import select
 
+    from claimops.claims.uploads import upload_document
     from claimops.db import unit_of_work
-    from claimops.documents.service import upload_document
     from claimops.users.models import User
     from claimops.users.service import create_user
 
@@ -431,10 +438,10 @@ def monthly_auto_claims(session: Any, settings: Any) -> dict[str, int]:
 def drill_source(session: Any, settings: Any, *, close: bool = True) -> tuple[Walk, dict[str, str]]:
     """A claim (closed unless `close=False`) whose customer's name, ID number and phone, and whose
     payee's name and account, are written into its free text too; with those personal values."""
+    from claimops.claims.payouts import release_payment
     from claimops.claims.schemas import ReportIn
     from claimops.claims.service import report_claim
     from claimops.payments.schemas import PaymentIn
-    from claimops.payments.service import release_payment
 
     digits = f"{uuid.uuid4().int % 10**8:08d}"
     pii = {
@@ -501,3 +508,53 @@ def make_lead(session: Any, username: str = "lead", members: tuple[str, ...] = (
             session=session, actor=admin, team=f"{username}-team", username=m, joined_on=date(2026, 1, 1)
         )
     return lead
+
+
+def held_session(
+    session: Any,
+    *,
+    course: str,
+    starts_at: datetime,
+    results: dict[str, int | None],
+    title: str = "保险基础知识",
+    kind: str = "basic",
+    minutes: int = 120,
+) -> Any:
+    """A new course with one session at `starts_at`, everyone in `results` enrolled and recorded as
+    attending with their score (None: no assessment), recorded an hour after the session ends."""
+    from claimops.team.training.schemas import CourseIn, ResultIn, SessionIn
+    from claimops.team.training.service import create_course, enrol, record_result, schedule_session
+
+    manager = staff_actor(session, "manager")
+    create_course(
+        session=session, actor=manager, cmd=CourseIn(code=course, title=title, kind=kind, minutes=minutes)
+    )
+    ts = schedule_session(
+        session=session, actor=manager, cmd=SessionIn(course=course, starts_at=starts_at, trainer="王老师")
+    )
+    enrol(session=session, actor=manager, session_id=ts.id, usernames=list(results))
+    for user, score in results.items():
+        record_result(
+            session=session,
+            actor=manager,
+            session_id=ts.id,
+            cmd=ResultIn(username=user, attended=True, score=score),
+            now=starts_at + timedelta(minutes=minutes + 60),
+        )
+    return ts
+
+
+def scored_attempt(session: Any, *, number: str, trainee: str, amount: str, now: datetime) -> Any:
+    """`trainee` works drill `number`, approving `amount`, and submits it at `now` (so it is scored)."""
+    from claimops.team.drills.schemas import AttemptIn
+    from claimops.team.drills.service import start_attempt, submit_attempt
+
+    actor = staff_actor(session, trainee)
+    attempt = start_attempt(session=session, actor=actor, number=number, now=now)
+    return submit_attempt(
+        session=session,
+        actor=actor,
+        attempt_id=attempt.id,
+        cmd=AttemptIn(outcome="approved", amount=Decimal(amount)),
+        now=now,
+    )

@@ -24,12 +24,12 @@ from claimops.web.limits import RequestLimits
 
 def api_router() -> APIRouter:
     from claimops.claims.api import router as claims
+    from claimops.claims.documents_api import router as documents
+    from claimops.claims.payments_api import router as payments
     from claimops.disputes.api import router as disputes
-    from claimops.documents.api import router as documents
     from claimops.investigations.api import router as investigations
     from claimops.notifications.api import router as notifications
     from claimops.partners.api import router as partners
-    from claimops.payments.api import router as payments
     from claimops.policies.api import router as policies
     from claimops.portal.api import router as portal
     from claimops.portal.staff_api import router as claim_messages
@@ -40,7 +40,7 @@ def api_router() -> APIRouter:
     from claimops.team.api import router as team
     from claimops.team.drills.api import router as drills
     from claimops.team.training.api import router as training
-    from claimops.users.api import router as users
+    from claimops.web.users_api import router as users
 
     api = APIRouter(prefix="/api/v1")
     api.include_router(users)

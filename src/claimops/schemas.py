@@ -94,6 +94,6 @@ def parse(model: type[M], data: Mapping[str, Any]) -> M:
         errors = exc.errors()
         fields = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in errors]
         summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
-        raise InvalidInput(
-            f"invalid input: {summary}", errors=[dict(e) for e in errors], details={"fields": fields}
-        ) from None
+        # the schema's name lets a page label a field whose name means different things in two forms
+        named = [{**e, "schema": model.__name__} for e in errors]
+        raise InvalidInput(f"invalid input: {summary}", errors=named, details={"fields": fields}) from None

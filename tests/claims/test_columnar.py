@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from claimops.claims.columnar import AC, ACTIONS, ST, STATUSES, legal_moves, payable_cents, stage_timings
 from claimops.claims.lifecycle import Action, Status, transition
-from claimops.claims.settlement import PolicyTerms, payable
+from claimops.claims.settlement import payable
 from claimops.claims.timing import stage_durations
 from claimops.errors import IllegalTransition
+from claimops.policies.terms import PolicyTerms
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 cents = st.integers(min_value=0, max_value=10**11)

@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from claimops.claims.review import ReviewContext, ReviewRules, is_clean, review, straight_through
-from claimops.claims.settlement import PolicyTerms
+from claimops.policies.terms import PolicyTerms
 
 TERMS = PolicyTerms(date(2026, 1, 1), date(2026, 12, 31), Decimal("100000"), Decimal("500"), Decimal("0.1"))
 

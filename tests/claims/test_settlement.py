@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimops.claims.lifecycle import Outcome
-from claimops.claims.settlement import AgainstPaid, PolicyTerms, against_paid, payable, settle
+from claimops.claims.settlement import AgainstPaid, against_paid, payable, settle
 from claimops.errors import ValidationFailed
+from claimops.policies.terms import PolicyTerms
 
 IN_FORCE = date(2026, 6, 1)
 

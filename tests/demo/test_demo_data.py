@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from claimops import bulkload
 from claimops.claims import columnar, history
 from claimops.claims.models import Claim, ClaimTiming, Decision
-from claimops.claims.settlement import PolicyTerms, payable
+from claimops.claims.settlement import payable
 from claimops.claims.timing import stage_durations
 from claimops.db import Money
 from claimops.demo import bulk
@@ -30,6 +30,7 @@ from claimops.errors import ValidationFailed
 from claimops.payments.guards import REFUSAL
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
+from claimops.policies.terms import PolicyTerms
 
 END = date(2026, 9, 30)
 

@@ -1,31 +1,25 @@
-"""The partners story in the browser, as a new user would try it: a partner manager registers a
-provider and signs an agreement, a handler assigns it to a claim and records its visit, a manager
-opens the provider's quarterly scorecard and drills into the claims behind a figure, and a dispute
-goes from open to resolved with a supplementary decision made by the claims core."""
+"""The partners story in the browser, as a new user would try it, every step through the pages: a
+handler records a policy and reports two claims and denies one, a partner manager sets the selection
+criteria, registers a provider, evaluates and selects it and signs an agreement, a handler assigns it
+to a claim and records its visit, a manager opens the provider's quarterly scorecard and drills into
+the claims behind a figure, and a dispute on the denied claim goes from open to resolved with a
+supplementary decision made by the claims core; the dashboard's partners panel opens its list."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from claimops.claims.lifecycle import Action
-from claimops.claims.models import Claim
-from claimops.claims.schemas import ActionIn, DecideIn, ReportIn
-from claimops.claims.service import decide, perform, report_claim
 from claimops.clock import local_date, utcnow
 from claimops.db import unit_of_work
-from claimops.mining.service.scoring import score_for_review as RISK_SCORER
-from claimops.policies.schemas import PolicyIn
-from claimops.policies.service import create_policy
 from claimops.users.models import User
-from claimops.users.service import actor_for, create_user
-from e2e.test_workbench import login
+from claimops.users.service import create_user
+from e2e.test_workbench import act, login
 
 if TYPE_CHECKING:
     from e2e.conftest import Live
@@ -43,91 +37,84 @@ def people(live: Live) -> Live:
     return live
 
 
-def claims(live: Live) -> tuple[str, str]:
-    """An open claim to assign, and a denied, closed one to dispute (made through the services)."""
-    now = utcnow()
-    today = local_date(now)
-    out = []
-    with unit_of_work(live.engine) as session:
-        staff = {u.role: actor_for(u, live.settings) for u in session.scalars(select(User))}
-        for _ in range(2):
-            policy = create_policy(
-                session=session,
-                actor=staff["handler"],
-                cmd=PolicyIn(
-                    policy_number=f"PW-{uuid.uuid4().hex[:8].upper()}",
-                    line="auto",
-                    holder={"name": "赵六", "id_number": "110101199003077719", "region": "北京"},
-                    effective_from=today - timedelta(days=100),
-                    effective_to=today + timedelta(days=200),
-                    sum_insured=Decimal("100000"),
-                    deductible=Decimal("500"),
-                    coinsurance_rate=Decimal("0.1"),
-                ),
-            )
-            c = report_claim(
-                session=session,
-                actor=staff["handler"],
-                cmd=ReportIn(
-                    policy_number=policy.policy_number,
-                    incident_date=today - timedelta(days=2),
-                    claimed_amount=Decimal("8500"),
-                ),
-                now=now - timedelta(hours=3),
-                settings=live.settings,
-                risk_scorer=RISK_SCORER,
-            )
-            out.append(c.claim_number)
-        denied = out[1]
-        for action in (Action.ACCEPT, Action.START_REVIEW):
-            perform(
-                session=session,
-                actor=staff["handler"],
-                claim_number=denied,
-                action=action,
-                cmd=ActionIn(),
-                now=now - timedelta(hours=2),
-                settings=live.settings,
-                risk_scorer=RISK_SCORER,
-            )
-        decide(
-            session=session,
-            actor=staff["reviewer"],
-            claim_number=denied,
-            cmd=DecideIn(outcome="denied", assessed_loss=Decimal("8500"), reason_codes=["NOT_COVERED"]),
-            now=now - timedelta(hours=1),
-            settings=live.settings,
-        )
-        perform(
-            session=session,
-            actor=staff["handler"],
-            claim_number=denied,
-            action=Action.CLOSE,
-            cmd=ActionIn(),
-            now=now - timedelta(minutes=30),
-            settings=live.settings,
-            risk_scorer=RISK_SCORER,
-        )
-    return out[0], out[1]
+def claims(page: Page, live: Live) -> tuple[str, str]:
+    """A handler records a policy and reports two claims on it; the second is accepted, reviewed,
+    denied by a reviewer and closed: an open claim to assign, and a denied one to dispute."""
+    today = local_date(utcnow())
+    login(page, live, "handler")
+    policy = f"PW-{uuid.uuid4().hex[:8].upper()}"
+    page.click("text=新建保单")
+    page.fill("input[name=policy_number]", policy)
+    page.select_option("select[name=line]", "auto")
+    page.fill("input[name=holder_name]", "赵六")
+    page.fill("input[name=holder_id_number]", "110101199003077719")
+    page.fill("input[name=holder_region]", "北京")
+    page.fill("input[name=effective_from]", (today - timedelta(days=100)).isoformat())
+    page.fill("input[name=effective_to]", (today + timedelta(days=200)).isoformat())
+    page.fill("input[name=sum_insured]", "100000")
+    page.fill("input[name=deductible]", "500")
+    page.fill("input[name=coinsurance_rate]", "0.1")
+    page.click("button[type=submit]")
+    numbers = []
+    for _ in range(2):
+        page.goto(f"{live.url}/claims/new?policy_number={policy}")
+        page.fill("input[name=incident_date]", (today - timedelta(days=2)).isoformat())
+        page.fill("input[name=claimed_amount]", "8500.00")
+        page.click("button[type=submit]")
+        expect(page.locator("#claim-status")).to_have_text("已报案")
+        numbers.append(page.url.rsplit("/", 1)[1])
+    act(page, "accept")
+    act(page, "start_review")
+    denied_url = page.url
+    login(page, live, "reviewer")
+    page.goto(denied_url)
+    page.select_option("#decide-form select[name=outcome]", "denied")
+    page.select_option("#decide-form select[name=reason_codes]", ["NOT_COVERED"])
+    act(page, "decide")
+    expect(page.locator("#claim-status")).to_have_text("已决定")
+    login(page, live, "handler")
+    page.goto(denied_url)
+    act(page, "close")
+    expect(page.locator("#claim-status")).to_have_text("已结案")
+    return numbers[0], numbers[1]
 
 
-def test_partners_walk(page: Page, people: Live) -> None:
-    live = people
-    open_claim, denied_claim = claims(live)
+def test_partners_walk(workbench: Page, people: Live) -> None:
+    live, page = people, workbench
+    open_claim, denied_claim = claims(page, live)
     today = local_date(utcnow())
     name = f"北京测试公估{uuid.uuid4().hex[:4]}"
 
-    # the partner manager registers a provider, activates it and signs an agreement
+    # the partner manager sets the selection criteria of loss assessors, registers a provider,
+    # scores it against them and selects it, then signs an agreement
     login(page, live, "partner_manager")
     page.click("nav >> text=协作单位")
+    for criterion, weight in (("资质", "60"), ("网点覆盖", "40")):
+        page.select_option("#criterion-form select[name=provider_type]", "loss_assessor")
+        page.fill("#criterion-form input[name=criterion]", criterion)
+        page.fill("#criterion-form input[name=weight]", weight)
+        page.click("#criterion-form button[type=submit]")
+        expect(page.locator("#criteria-table")).to_contain_text(criterion)
     page.fill("#new-provider input[name=name]", name)
     page.select_option("#new-provider select[name=type]", "loss_assessor")
     page.fill("#new-provider input[name=region]", "北京")
     page.click("#new-provider button[type=submit]")
     expect(page.locator("#provider-name")).to_have_text(name)
     expect(page.locator("#provider-status")).to_have_text("候选")
-    page.click("#status-form button[value=active]")
+    evaluation = page.locator("#evaluation-form")
+    evaluation.locator("input[name='score:资质']").fill("120")  # out of range: refused, criterion named
+    evaluation.locator("input[name='score:网点覆盖']").fill("70")
+    evaluation.locator("button[type=submit]").click()
+    expect(page.locator(".alert.error")).to_contain_text("资质：不能大于 100")
+    expect(page.locator("#provider-status")).to_have_text("候选")
+    evaluation.locator("input[name='score:资质']").fill("90")
+    evaluation.locator("select[name=decision]").select_option("select")
+    evaluation.locator("input[name=note]").fill("资质齐全，网点覆盖北京")
+    evaluation.locator("button[type=submit]").click()
     expect(page.locator("#provider-status")).to_have_text("合作中")
+    # (60 × 90 + 40 × 70) / 100 = 82.00, decided by the partner manager
+    expect(page.locator("#evaluations")).to_contain_text("82.00")
+    expect(page.locator("#evaluations .decided-by")).to_have_text(live.username("partner_manager"))
     number = f"AG-{uuid.uuid4().hex[:6]}"
     form = page.locator("#agreement-form")
     # an agreement ending before it starts is refused with the field named, and nothing is stored
@@ -193,9 +180,19 @@ def test_partners_walk(page: Page, people: Live) -> None:
     page.click("#move-form button[type=submit]")
     expect(page.locator("#stage")).to_have_text("已解决")
     expect(page.locator("#settled")).to_have_text("¥3,000.00")
-    with unit_of_work(live.engine) as session:
-        claim = session.scalar(select(Claim).where(Claim.claim_number == denied_claim))
-        assert claim is not None and claim.approved_amount == Decimal("3000.00") and claim.reopen_count == 1
+    # the claims core decided the claim again at the settled total: reopened, then a new decision
+    page.click(f"a >> text={denied_claim}")
+    expect(page.locator("#approved-amount")).to_have_text("¥3,000.00")
+    expect(page.locator("#timeline")).to_contain_text("重开")
+
+    # the dashboard's partners panel counts it and opens the list behind the figure
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    page.goto(f"{live.url}/dashboard?period={quarter}")
+    panel = page.locator("#panel-partners")
+    expect(panel).to_be_visible()
+    panel.locator("a[href*='list=opened']").first.click()
+    expect(page.locator("#disputes-title")).to_contain_text("本期新增的争议")
+    expect(page.locator("#disputes")).to_contain_text(denied_claim)
     # and in English
     page.goto(f"{live.url}/disputes?lang=en")
     expect(page.locator("#dispute-kpis")).to_contain_text("Dispute KPIs")

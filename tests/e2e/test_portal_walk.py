@@ -1,6 +1,11 @@
-"""A claimant on a phone-sized browser: reports a claim in the portal, is told by e-mail (caught by a
-real SMTP server) which documents are missing, uploads them, follows the claim to payment and answers
-the survey; the handler sees the claimant's message on the claim page."""
+"""The portal story as people would live it, every step in a browser: a claimant on a phone-sized
+viewport reports a claim and asks a question; the handler sees it on the claim page, replies there and
+asks for the missing documents from the workbench; the claimant is told by e-mail (caught by a real
+SMTP server started here), uploads them and follows the claim while a reviewer decides and finance
+pays in the workbench; the claimant answers the survey from the e-mail's link; a manager sees the
+scores, themes and actions on the surveys page and the satisfaction panel on the dashboard.
+
+Only the delivery worker (the outbox's background job) is run by the test itself."""
 
 from __future__ import annotations
 
@@ -19,22 +24,18 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from claimops.claims import service as claims
-from claimops.claims.lifecycle import Action
-from claimops.claims.schemas import ActionIn, DecideIn
 from claimops.clock import utcnow
 from claimops.db import unit_of_work
-from claimops.mining.service.scoring import score_for_review as RISK_SCORER
 from claimops.notifications.channels import PortalChannel, SmtpChannel
 from claimops.notifications.service import deliver_due
 from claimops.notifications.settings import NotifySettings
-from claimops.payments.schemas import PaymentIn
-from claimops.payments.service import release_payment
 from claimops.policies.schemas import PolicyIn
 from claimops.policies.service import create_policy
 from claimops.portal.service import create_account
 from claimops.surveys.models import SurveyResponse
-from e2e.test_workbench import PDF, PNG, _actor, login, today
+from claimops.users.models import User
+from claimops.users.service import create_user
+from e2e.test_workbench import PDF, PNG, _actor, act, login, today
 
 if TYPE_CHECKING:
     from e2e.conftest import Live
@@ -115,31 +116,31 @@ def claimant(live: Live) -> tuple[str, str]:
         return email_address, policy.policy_number
 
 
-def staff(live: Live, number: str, action: Action, role: str = "handler") -> None:
+def manager(live: Live) -> None:
     with unit_of_work(live.engine) as s:
-        claims.perform(
-            session=s,
-            actor=_actor(s, live, role),
-            claim_number=number,
-            action=action,
-            cmd=ActionIn(),
-            now=utcnow(),
-            settings=live.settings,
-            risk_scorer=RISK_SCORER,
-        )
+        name = live.username("manager")
+        if s.scalar(select(User.id).where(User.username == name)) is None:
+            create_user(session=s, username=name, password=live.password, role="manager")
+
+
+def quarter() -> str:
+    d = today()
+    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
 
 
 def test_claimant_walk_on_a_phone(
-    browser: Browser, page: Page, live: Live, mailbox: tuple[NotifySettings, list[Any]]
+    browser: Browser, workbench: Page, live: Live, mailbox: tuple[NotifySettings, list[Any]]
 ) -> None:
+    page = workbench  # the staff's desktop browser (confirm dialogs answered OK)
     cfg, received = mailbox
     address, policy_number = claimant(live)
+    manager(live)
     phone = browser.new_context(
         viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai"
     )
     me = phone.new_page()
 
-    # sign in and report
+    # the claimant signs in, reports and asks a question
     me.goto(f"{live.url}/portal")
     me.fill("input[name=email]", address)
     me.fill("input[name=password]", PORTAL_PASSWORD)
@@ -155,15 +156,29 @@ def test_claimant_walk_on_a_phone(
     assert me.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
     received_mail = deliver(live, cfg, received, number)
     assert received_mail["To"] == address
+    me.fill("textarea[name=body]", "请问还需要准备哪些材料？")
+    me.click("form[action$='/messages'] button")
+    expect(me.locator(".msg.customer")).to_contain_text("需要准备哪些材料")
 
-    # the handler asks for documents; the claimant hears by e-mail which ones
-    staff(live, number, Action.ACCEPT)
-    staff(live, number, Action.REQUEST_DOCUMENTS)
+    # the handler sees the question on the claim page, replies there, accepts and asks for documents
+    login(page, live, "handler")
+    page.goto(f"{live.url}/claims/{number}")
+    expect(page.locator("#panel-messages")).to_contain_text("请问还需要准备哪些材料？")
+    page.fill("#panel-messages textarea[name=body]", "您好，请按清单上传驾驶证、事故认定书和维修估价单")
+    page.click("#panel-messages button[type=submit]")
+    expect(page.locator("#panel-messages .msg.staff")).to_contain_text("请按清单上传")
+    act(page, "accept")
+    expect(page.locator("#claim-status")).to_have_text("已受理")
+    act(page, "request_documents")
+    expect(page.locator("#claim-status")).to_have_text("待补材料")
+
+    # the claimant reads the reply and the e-mail listing what is missing, and uploads
     missing_mail = deliver(live, cfg, received, "缺少材料")
     body = missing_mail.get_body(("plain",)).get_content()
     assert number in body and "驾驶证/行驶证" in body and f"{live.url}/portal/claims/{number}" in body
-
     me.goto(f"{live.url}/portal/claims/{number}")
+    expect(me.locator("#status")).to_have_text("待补材料")
+    expect(me.locator(".msg.staff")).to_contain_text("请按清单上传")
     expect(me.locator("text=驾驶证和行驶证的主页与副页")).to_be_visible()  # plain-language guidance
     for doc in ("policy", "id_card", "driving_licence", "accident_report", "repair_estimate", "photos"):
         me.select_option("select[name=doc_type]", doc)
@@ -176,47 +191,39 @@ def test_claimant_walk_on_a_phone(
     expect(me.locator(".tag.missing")).to_have_count(2)  # the optional ones only
     me.fill("textarea[name=body]", "材料已上传齐全，请审核")
     me.click("form[action$='/messages'] button")
-    expect(me.locator(".msg.customer")).to_contain_text("材料已上传齐全")
+    expect(me.locator(".msg.customer").last).to_contain_text("材料已上传齐全")
 
-    # the handler sees the message on the claim page
-    login(page, live, "handler")
+    # the handler sees it and starts the review; a reviewer decides; finance pays: all in the workbench
     page.goto(f"{live.url}/claims/{number}")
     expect(page.locator("#panel-messages")).to_contain_text("材料已上传齐全，请审核")
+    act(page, "start_review")
+    expect(page.locator("#claim-status")).to_have_text("审核中")
+    me.reload()
+    expect(me.locator("#status")).to_have_text("审核中")
+    login(page, live, "reviewer")
+    page.goto(f"{live.url}/claims/{number}")
+    page.select_option("#decide-form select[name=outcome]", "approved")
+    page.fill("#decide-form input[name=assessed_loss]", "4600")
+    act(page, "decide")
+    expect(page.locator("#claim-status")).to_have_text("待支付")
+    login(page, live, "finance")
+    page.goto(f"{live.url}/claims/{number}")
+    page.fill("#pay-form input[name=payee_name]", "赵小云")
+    page.fill("#pay-form input[name=payee_bank]", "工商银行")
+    page.fill("#pay-form input[name=payee_account]", "6222020200112233445")
+    act(page, "pay")  # confirmed in the dialog
+    expect(page.locator("#claim-status")).to_have_text("已支付")
 
-    # review, decision and payment by staff
-    staff(live, number, Action.START_REVIEW)
-    with unit_of_work(live.engine) as s:
-        claims.decide(
-            session=s,
-            actor=_actor(s, live, "reviewer"),
-            claim_number=number,
-            cmd=DecideIn(outcome="approved", assessed_loss=Decimal("4600"), payment_method="bank_transfer"),
-            now=utcnow(),
-            settings=live.settings,
-        )
-    with unit_of_work(live.engine) as s:
-        release_payment(
-            session=s,
-            actor=_actor(s, live, "finance"),
-            claim_number=number,
-            cmd=PaymentIn(
-                method="bank_transfer",
-                payee={"name": "赵小云", "bank": "工商银行", "account": "6222020200112233445"},
-            ),
-            idempotency_key=f"walk-{number}",
-            now=utcnow(),
-        )
+    # the claimant follows it to payment and answers the survey from the e-mail's link
     me.goto(f"{live.url}/portal/claims/{number}")
     expect(me.locator("#status")).to_have_text("已支付")
     deliver(live, cfg, received, "赔款已支付")
-
-    # the survey link from the e-mail, answered once
     invite = deliver(live, cfg, received, "评价")
     link = re.search(r"http://\S+/portal/survey/\S+", invite.get_body(("plain",)).get_content())
     assert link is not None
     me.goto(link.group(0))
     me.check("input[name=overall][value='4']")
-    me.check("input[name=timeliness][value='3']")
+    me.check("input[name=timeliness][value='2']")
     me.check("input[name=communication][value='5']")
     me.check("input[name=professionalism][value='5']")
     me.check("input[name=nps][value='9']")
@@ -231,3 +238,29 @@ def test_claimant_walk_on_a_phone(
         ).all()
     assert [(r.overall, r.nps) for r in stored] == [(4, 9)]
     phone.close()
+
+    # the manager: scores and themes on the surveys page, registers an action, then the dashboard
+    login(page, live, "manager")
+    page.goto(f"{live.url}/surveys")
+    expect(page.locator("#overall")).to_contain_text("NPS")
+    expect(page.locator("#themes")).to_contain_text("时效")
+    expect(page.locator("#themes")).to_contain_text("沟通")
+    page.fill("#actions input[name=problem]", "审核环节时效偏慢")
+    page.select_option("#actions select[name=source]", "survey_theme")
+    page.select_option("#actions select[name=metric]", "timeliness")
+    page.fill("#actions input[name=owner]", "审核组")
+    page.fill("#actions input[name=due_date]", (today() + timedelta(days=30)).isoformat())
+    page.click("#actions button[type=submit]")
+    expect(page.locator("#actions")).to_contain_text("审核环节时效偏慢")
+    page.goto(f"{live.url}/dashboard?period={quarter()}")
+    panel = page.locator("#panel-satisfaction")
+    expect(panel).to_contain_text("最弱维度")
+    expect(panel).to_contain_text("时效")
+    expect(panel).to_contain_text("未完成的改进措施")
+    # a figure leads to the answers behind it: the weakest one, lowest first
+    panel.locator(".kpi", has_text="最弱维度").locator("a").click()
+    expect(page.locator("#responses")).to_contain_text(number)
+    expect(page.locator("#responses")).to_contain_text("审核有点慢")
+    page.go_back()
+    panel.locator(".kpi", has_text="未完成的改进措施").locator("a").click()
+    expect(page.locator("#actions")).to_contain_text("审核环节时效偏慢")

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from claimops.claims import service as claims
 from claimops.claims.lifecycle import Action
 from claimops.claims.schemas import ActionIn, DecideIn, ReportIn
+from claimops.claims.uploads import upload_document
 from claimops.clock import local_date, utcnow
 from claimops.db import unit_of_work
-from claimops.documents.service import upload_document
 from claimops.errors import NotFound
 from claimops.mining.service.scoring import score_for_review as RISK_SCORER
 from claimops.payments.queries import payments_for

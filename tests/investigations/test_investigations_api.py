@@ -91,8 +91,12 @@ def test_open_note_finish_and_read_back(api: Api, engine: Engine) -> None:
     [
         ({"conclusion": ""}, 422, "CONCLUSION_REQUIRED"),
         ({"conclusion": "maybe", "reason_codes": ["OTHER"]}, 422, "CONCLUSION_UNKNOWN"),
-        ({"conclusion": "fraud_confirmed", "reason_codes": []}, 422, "REASON_REQUIRED"),
-        ({"conclusion": "fraud_confirmed", "reason_codes": ["NO_EVIDENCE"]}, 422, "REASON_REQUIRED"),
+        ({"conclusion": "fraud_confirmed", "reason_codes": []}, 422, "CONCLUSION_REASON_REQUIRED"),
+        (
+            {"conclusion": "fraud_confirmed", "reason_codes": ["NO_EVIDENCE"]},
+            422,
+            "CONCLUSION_REASON_REQUIRED",
+        ),
         ({"conclusion": "inconclusive", "reason_codes": ["NOPE"]}, 422, "REASON_CODE_UNKNOWN"),
         (
             {"conclusion": "not_confirmed", "reason_codes": ["DOCUMENTS_VERIFIED"], "amount_saved": "1.00"},

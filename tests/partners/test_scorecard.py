@@ -92,8 +92,11 @@ def test_all_figures_measured_can_be_graded_a() -> None:
         False,
         False,
     )
-    card = scorecard([j], [Decimal("1000")], satisfaction=Decimal("90"))
-    # 100, 100, 100, cost 0.9 ≤ 1 → 100, 100, 100, satisfaction 90: 690 / 7 = 98.571 → 98.57
+    answers = [("C1", 5)] * 6 + [("C1", 4)] * 3 + [("C1", 3)]  # 9 of 10 answers 4 or 5: CSAT 0.9
+    card = scorecard([j], [Decimal("1000")], satisfaction=answers)
+    assert card.figures["satisfaction"].value == Decimal("0.9000")
+    assert card.figures["satisfaction"].measured == 10 and card.figures["satisfaction"].flagged == ["C1"]
+    # 100, 100, 100, cost 0.9 ≤ 1 → 100, 100, 100, satisfaction 0.9 × 100 = 90: 690 / 7 = 98.571 → 98.57
     assert card.missing == [] and card.points == Decimal("98.57") and card.grade == "A"
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from claimops.claims.lifecycle import Action, Status
 from claimops.claims.models import Claim, Decision
+from claimops.claims.payouts import release_payment
 from claimops.claims.schemas import ActionIn, DecideIn, ReportIn
 from claimops.claims.service import approve, decide, get_claim, perform, report_claim
 from claimops.config import Settings
@@ -36,7 +37,6 @@ from claimops.errors import ClaimopsError
 from claimops.payments.guards import first_overpaid_claim
 from claimops.payments.models import Payment
 from claimops.payments.schemas import PaymentIn
-from claimops.payments.service import release_payment
 from factories import RISK_SCORER, make_policy, staff_actor
 
 CLAIMED = Decimal("10000.00")

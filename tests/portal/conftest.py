@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from claimops.config import Settings
 from claimops.db import unit_of_work
 from claimops.portal.service import create_account
 from factories import PASSWORD, policy_json
@@ -38,8 +40,6 @@ def make_claimant(
     r = client.post("/api/v1/policies", headers=staff, json=policy_json(holder=holder(), deductible="0.00"))
     assert r.status_code == 201, r.text
     body: dict[str, Any] = r.json()
-    from sqlalchemy import select
-
     from claimops.policies.models import Policy
 
     with unit_of_work(engine) as session:
@@ -56,6 +56,63 @@ def make_claimant(
         assert r.status_code == 200, r.text
         headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
     return Claimant(email, body["policy_number"], customer_id, headers)
+
+
+def claimant_without_account(
+    client: TestClient, engine: Engine, staff: dict[str, str]
+) -> tuple[Claimant, str]:
+    """A claimant who has no portal account, and a claim the desk reported for them (the way in is
+    then the claim number and a one-time code)."""
+    c = make_claimant(client, engine, staff, account=False)
+    r = client.post(
+        "/api/v1/claims",
+        headers=staff,
+        json={
+            "policy_number": c.policy_number,
+            "incident_date": (date.today() - timedelta(days=2)).isoformat(),
+            "claimed_amount": "900.00",
+        },
+    )
+    assert r.status_code == 201, r.text
+    return c, r.json()["claim_number"]
+
+
+def portal_report(client: TestClient, who: Claimant, policy_number: str | None = None) -> Any:
+    """A claim reported by the claimant through the portal API (on their policy unless told)."""
+    return client.post(
+        "/api/v1/portal/claims",
+        headers=who.headers,
+        json={
+            "policy_number": policy_number or who.policy_number,
+            "incident_date": (date.today() - timedelta(days=2)).isoformat(),
+            "description": "停车时被刮擦",
+            "claimed_amount": "3200.00",
+        },
+    )
+
+
+def invite(engine: Engine, claim_number: str, settings: Settings) -> tuple[int, str]:
+    """An open survey invitation for the claim: its id and its link's token."""
+    from claimops.claims.models import Claim
+    from claimops.clock import utcnow
+    from claimops.surveys.models import SurveyInvitation
+    from claimops.surveys.service import survey_token
+
+    with unit_of_work(engine) as s:
+        claim = s.scalar(select(Claim).where(Claim.claim_number == claim_number))
+        assert claim is not None
+        inv = SurveyInvitation(
+            claim_id=claim.id,
+            customer_id=claim.customer_id,
+            trigger="paid",
+            channel="online",
+            nonce=secrets.token_hex(16),
+            sent_at=utcnow(),
+            expires_at=utcnow() + timedelta(days=30),
+        )
+        s.add(inv)
+        s.flush()
+        return inv.id, survey_token(inv, settings.resolved_secret_key)
 
 
 @pytest.fixture

@@ -12,9 +12,7 @@ from claimops.deck_sections import default_sections
 from claimops.reporting.deck import build
 from claimops.reporting.deck.model import all_text
 from claimops.reporting.periods import parse_period
-from claimops.team.training.schemas import CourseIn, ResultIn, SessionIn
-from claimops.team.training.service import create_course, enrol, record_result, schedule_session
-from factories import at, make_lead, staff_actor
+from factories import at, held_session, make_lead
 
 Q2 = parse_period("2026-Q2")
 
@@ -33,27 +31,8 @@ def test_without_training_data_the_notice_stays(staffed_engine: Engine, settings
 
 
 def test_training_and_teams_fill_the_section_in_both_languages(session: Session, settings: Settings) -> None:
-    manager = staff_actor(session, "manager")
     make_lead(session, "lead-deck", ("handler", "reviewer"))
-    create_course(
-        session=session,
-        actor=manager,
-        cmd=CourseIn(code="BASIC-1", title="保险基础知识", kind="basic", minutes=120),
-    )
-    ts = schedule_session(
-        session=session,
-        actor=manager,
-        cmd=SessionIn(course="BASIC-1", starts_at=at(2026, 5, 6), trainer="王老师"),
-    )
-    enrol(session=session, actor=manager, session_id=ts.id, usernames=["handler", "reviewer"])
-    for user, score in (("handler", 90), ("reviewer", 40)):
-        record_result(
-            session=session,
-            actor=manager,
-            session_id=ts.id,
-            cmd=ResultIn(username=user, attended=True, score=score),
-            now=at(2026, 5, 7),
-        )
+    held_session(session, course="BASIC-1", starts_at=at(2026, 5, 6), results={"handler": 90, "reviewer": 40})
     zh = _texts(session, settings, "zh")
     joined = "\n".join(zh)
     assert "本期系统中尚无培训数据。" not in joined

@@ -9,12 +9,15 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from claimops.config import Settings
 from claimops.db import make_engine
 from claimops.demo.bulk import seed_database
 from claimops.migrate import upgrade
+from claimops.reporting.periods import parse_period
 from claimops.team.drills.models import Drill, DrillAttempt
 from claimops.team.models import Team, TeamMember
 from claimops.team.training.models import Certification, Enrolment, TrainingSession
+from claimops.team.views import teams_view
 from claimops.users.models import User
 
 END = date(2026, 6, 30)
@@ -58,6 +61,12 @@ def test_demo_teams_training_and_drills(empty_engine: Engine, tmp_path: Path) ->
     assert len(first["sessions"]) >= 20 and first["enrolments"] and first["drills"] and first["attempts"]
     assert any(note for _, _, note in first["attempts"])  # a lead reviewed one
     assert any(expires <= date(2026, 8, 29) for _, expires in first["certs"])  # some expire within 60 days
+    with Session(empty_engine) as s:
+        view = teams_view(s, actor=None, period=parse_period("2026-Q1"), settings=Settings(data_dir=tmp_path))
+    # the demo's disputes and survey answers reach the people who decided and handled the claims
+    figures = [t["figures"] for t in view["teams"]]
+    assert sum(f["responses"] for f in figures) > 0 and all(f["satisfaction"] is not None for f in figures)
+    assert all(f["dispute_rate"] is not None for f in figures) and sum(f["disputed_claims"] for f in figures)
     if empty_engine.dialect.name != "sqlite":
         return  # same seed, same data: checked once, on SQLite
     url = f"sqlite:///{tmp_path / 'again.db'}"

@@ -1,5 +1,6 @@
 """Drills: built from closed claims only, with no personal data of the source left, scored against the
-real outcome, and never reaching a KPI, a mining frame, an event, a notification or a payment."""
+real outcome, and never reaching a KPI, a mining frame, an event, a notification, a survey invitation
+or a payment."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from claimops.app import install_claim_listeners
 from claimops.claims.models import Claim, ClaimEvent, Decision
 from claimops.config import Settings
 from claimops.errors import ClaimopsError
 from claimops.masking import mask_account
 from claimops.mining.data.loader import load_claims
+from claimops.notifications.models import OutboxMessage
 from claimops.payments.models import Payment
 from claimops.reporting.periods import parse_period
 from claimops.reporting.summary import jsonable, period_summary
+from claimops.surveys.models import SurveyInvitation
 from claimops.team.drills.models import Drill, DrillAttempt
 from claimops.team.drills.schemas import AttemptIn, DrillIn, EmergencyDrillIn, ReviewIn
 from claimops.team.drills.service import (
@@ -28,7 +32,7 @@ from claimops.team.drills.service import (
     start_attempt,
     submit_attempt,
 )
-from factories import at, drill_source, staff_actor
+from factories import at, drill_source, scored_attempt, staff_actor
 
 NOW = at(2026, 6, 1)
 
@@ -184,31 +188,55 @@ def test_an_emergency_drill_is_triaged_in_order_of_loss(session: Session, settin
     assert bad.value.code == "TRIAGE_INVALID"
 
 
-def test_drill_data_never_reaches_a_kpi_a_mining_frame_an_event_or_a_payment(
+def test_drill_data_never_reaches_a_kpi_a_mining_frame_an_event_a_notification_or_a_payment(
     session: Session, settings: Settings
 ) -> None:
+    install_claim_listeners(settings)  # as the app does: claim events feed the outbox and surveys
     w, _ = drill_source(session, settings)
+    others = [drill_source(session, settings)[0].number for _ in range(2)]
     period = parse_period("2026-Q1")
+    fed = (OutboxMessage, SurveyInvitation)
 
     def counts() -> list[int | None]:
-        return [session.scalar(select(func.count(m.id))) for m in (Claim, ClaimEvent, Decision, Payment)]
+        return [
+            session.scalar(select(func.count(m.id))) for m in (Claim, ClaimEvent, Decision, Payment, *fed)
+        ]
 
+    # the listeners are live: the source claims' payment and closing invited a survey
+    source_ids = select(Claim.id).where(Claim.claim_number.in_([w.number, *others]))
+    assert session.scalar(
+        select(func.count(SurveyInvitation.id)).where(SurveyInvitation.claim_id.in_(source_ids))
+    )
     kpis_before = jsonable(period_summary(session, period, settings))
     frame_before = load_claims(session.connection())
     rows_before = counts()
-    manager, handler = staff_actor(session, "manager"), staff_actor(session, "handler")
+    manager = staff_actor(session, "manager")
     drill = build_drill(session=session, actor=manager, cmd=DrillIn(claim_number=w.number), now=NOW)
-    attempt = start_attempt(session=session, actor=handler, number=drill.number, now=NOW)
+    attempt = scored_attempt(session, number=drill.number, trainee="handler", amount="6750", now=NOW)
+    review_attempt(
+        session=session, actor=manager, attempt_id=attempt.id, cmd=ReviewIn(note="金额核对"), now=NOW
+    )
+    emergency = build_emergency_drill(
+        session=session,
+        actor=manager,
+        cmd=EmergencyDrillIn(scenario="typhoon", claim_numbers=others),
+        now=NOW,
+    )
+    handler = staff_actor(session, "handler")
+    triage = start_attempt(session=session, actor=handler, number=emergency.number, now=NOW)
     submit_attempt(
         session=session,
         actor=handler,
-        attempt_id=attempt.id,
-        cmd=AttemptIn(outcome="approved", amount=Decimal("6750")),
+        attempt_id=triage.id,
+        cmd=AttemptIn(triage=emergency.answer["triage"]),
         now=NOW,
     )
-    # no notifications outbox exists on this branch: no claim event (what a notification would be fed
-    # by) and no payment, decision or claim row is added by a drill
+    # no claim, event (what notifications and survey invitations are fed by), decision, payment,
+    # outbox message or survey invitation is added by drill work
     assert counts() == rows_before
+    sandbox = [drill.number, emergency.number]
+    for row in session.scalars(select(OutboxMessage)):
+        assert not any(n in f"{row.subject} {row.body} {row.data}" for n in sandbox)
     assert jsonable(period_summary(session, period, settings)) == kpis_before
     frame_after = load_claims(session.connection())
     assert frame_after.equals(frame_before)

@@ -9,7 +9,9 @@ from sqlalchemy import Engine, func, select
 
 from api_helpers import Api
 from claimops.claims.models import ClaimEvent
+from claimops.notifications.models import OutboxMessage
 from claimops.payments.models import Payment
+from claimops.surveys.models import SurveyInvitation
 from claimops.team.drills.models import Drill, DrillAttempt
 from factories import PASSWORD, make_user
 
@@ -23,7 +25,8 @@ def _login(client: TestClient, username: str) -> dict[str, str]:
 def _counts(engine: Engine) -> list[int]:
     with engine.connect() as conn:
         return [
-            conn.scalar(select(func.count(m.id))) or 0 for m in (Drill, DrillAttempt, ClaimEvent, Payment)
+            conn.scalar(select(func.count(m.id))) or 0
+            for m in (Drill, DrillAttempt, ClaimEvent, Payment, OutboxMessage, SurveyInvitation)
         ]
 
 

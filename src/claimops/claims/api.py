@@ -6,10 +6,10 @@ from fastapi import APIRouter, Body, Query
 
 from claimops.claims import service
 from claimops.claims.lifecycle import Status
-from claimops.claims.lines import Line
 from claimops.claims.queries import MAX_PAGE, ClaimFilter, list_claims, queue_filter
 from claimops.claims.schemas import ClaimOut, ClaimPage, ReportIn
 from claimops.claims.views import detail, summary
+from claimops.policies.lines import Line
 from claimops.schemas import Day
 from claimops.users.access import CLAIM_API, record_access
 from claimops.web.deps import (

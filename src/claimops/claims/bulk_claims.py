@@ -15,9 +15,10 @@ from claimops.claims import history
 from claimops.claims.columnar import AC, OC, ST, Arr, day_number
 from claimops.claims.history import LINES, SettlementCheck
 from claimops.claims.lifecycle import Action, Outcome, Status, transition
-from claimops.claims.settlement import REASON_CODES, AgainstPaid, PolicyTerms, against_paid
+from claimops.claims.settlement import REASON_CODES, AgainstPaid, against_paid
 from claimops.errors import IllegalTransition, ValidationFailed
 from claimops.money import ZERO
+from claimops.policies.terms import PolicyTerms
 from claimops.users.roles import Role
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from claimops.claims.lines import Line
 from claimops.i18n import t
+from claimops.policies.lines import Line
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,10 @@ from claimops.claims.columnar import (
     to_date,
 )
 from claimops.claims.lifecycle import Action, Outcome, Status
-from claimops.claims.lines import LINES as LINE_ENUMS
-from claimops.claims.settlement import REASON_CODES, PolicyTerms, settle
+from claimops.claims.settlement import REASON_CODES, settle
 from claimops.errors import ValidationFailed
+from claimops.policies.lines import LINES as LINE_ENUMS
+from claimops.policies.terms import PolicyTerms
 from claimops.users.roles import Role, can
 
 SETTLE_EACH = 300_000  # up to this many decisions, every one goes through settlement.settle

@@ -19,19 +19,19 @@ from starlette.datastructures import FormData, UploadFile
 
 from claimops.claims import hooks, service
 from claimops.claims.lifecycle import TERMINAL, Action, Status
-from claimops.claims.lines import LINES
+from claimops.claims.payouts import release_payment
 from claimops.claims.queries import MAX_PAGE, ClaimFilter, list_claims, queue_filter
 from claimops.claims.schemas import EventOut, ReportIn
 from claimops.claims.settlement import REASON_CODES
+from claimops.claims.uploads import upload_document
 from claimops.claims.views import detail
 from claimops.clock import local_date, utcnow
-from claimops.documents.service import upload_document
 from claimops.errors import ClaimopsError, ValidationFailed
 from claimops.i18n import t
 from claimops.masking import mask_phone
 from claimops.payments.methods import PaymentMethod
 from claimops.payments.schemas import PaymentIn
-from claimops.payments.service import release_payment
+from claimops.policies.lines import LINES
 from claimops.policies.service import policy_terms
 from claimops.reference import CHANNELS
 from claimops.schemas import in_date_range, parse

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from claimops.claims.lifecycle import Status
 from claimops.claims.models import Claim, ClaimFinding, Decision
 from claimops.claims.review import BLOCK
-from claimops.claims.settlement import PolicyTerms
 from claimops.clock import start_of_local_day
 from claimops.documents.models import Document
 from claimops.money import money_or_zero
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 from claimops.policies.service import terms_with
+from claimops.policies.terms import PolicyTerms
 from claimops.users.roles import Role
 
 S = Status

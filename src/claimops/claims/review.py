@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from claimops.claims.settlement import PolicyTerms
+from claimops.policies.terms import PolicyTerms
 
 BLOCK, WARN, INFO = "block", "warn", "info"
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from claimops.claims.lifecycle import Outcome
 from claimops.errors import ValidationFailed
 from claimops.money import ZERO, to_money
+from claimops.policies.terms import PolicyTerms
 
 # Reason codes for partial approvals and denials; labels live in the i18n catalogues (reason.*).
 REASON_CODES = (
@@ -39,23 +40,6 @@ REASON_CODES = (
     "OTHER",
 )
 SYSTEM_REASONS = frozenset({"POLICY_NOT_IN_FORCE", "BELOW_DEDUCTIBLE", "LIMIT_EXHAUSTED", "LIMIT_REACHED"})
-
-
-@dataclass(frozen=True)
-class PolicyTerms:
-    effective_from: date
-    effective_to: date
-    sum_insured: Decimal
-    deductible: Decimal
-    coinsurance_rate: Decimal
-    paid_to_date: Decimal = ZERO
-
-    @property
-    def remaining_limit(self) -> Decimal:
-        return max(to_money(self.sum_insured - self.paid_to_date), ZERO)
-
-    def in_force(self, day: date) -> bool:
-        return self.effective_from <= day <= self.effective_to
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,8 @@ def seed_customers(engine: Engine, *, seed: int = 42) -> CustomerSeedReport:
                 }
             )
         session.execute(insert(SurveyInvitation), invitations)
-        ids = dict(session.execute(select(SurveyInvitation.nonce, SurveyInvitation.id)).tuples().all())
+        rows = session.execute(select(SurveyInvitation.nonce, SurveyInvitation.id))
+        ids: dict[str, int] = dict(rows.all())  # rows are (nonce, id) pairs
         for a in answers:
             a["invitation_id"] = ids[a.pop("_nonce")]
         reviews = _reviews(rng, last)

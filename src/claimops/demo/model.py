@@ -14,10 +14,10 @@ import numpy.typing as npt
 
 from claimops.claims.checklist import doc_types
 from claimops.claims.lifecycle import Action, Outcome, Status
-from claimops.claims.lines import LINES as LINE_ENUMS
 from claimops.claims.settlement import REASON_CODES
 from claimops.demo import names
 from claimops.payments.methods import PaymentMethod
+from claimops.policies.lines import LINES as LINE_ENUMS
 
 Arr = npt.NDArray[Any]
 Cols = dict[str, Arr]

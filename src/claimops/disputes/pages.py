@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from claimops.clock import local_date, utcnow
 from claimops.disputes import queries, rules, service
 from claimops.disputes.schemas import DisputeIn, MoveIn
+from claimops.reporting.kpis import Filters
 from claimops.reporting.periods import parse_period
 from claimops.schemas import parse
 from claimops.web.deps import SessionDep, SettingsDep
@@ -23,14 +24,44 @@ def _year() -> str:
     return str(local_date(utcnow()).year)
 
 
+def _filters(page: Page) -> Filters:
+    q = page.request.query_params
+    insurer = q.get("insurer_id", "")
+    return Filters(
+        line=q.get("line") or None,
+        region=q.get("region") or None,
+        channel=q.get("channel") or None,
+        insurer_id=int(insurer) if insurer.isdigit() else None,
+    )
+
+
 def _index(page: Page, session: Session, **extra: Any) -> Response:
-    period = parse_period(page.request.query_params.get("period") or _year())
+    q = page.request.query_params
+    period = parse_period(q.get("period") or _year())
     today = min(local_date(utcnow()), period.last_day)
+    flt = _filters(page)
+    which = q.get("list", "")
+    stage = q.get("stage") or None
+    age = q.get("age") or None
+    then: dict[int, str] = {}
+    if which in queries.LISTS:
+        shown = queries.listed(
+            session, period=period, which=which, today=today, flt=flt, stage=stage, age=age
+        )
+        if which in ("open", "overdue"):  # the stage each was in then, beside today's
+            then = {r.dispute_id: r.stage for r in queries.open_at(session, period, today, flt)}
+    else:
+        which, shown = "", queries.disputes(session)
     return page.render(
         "disputes.html",
-        disputes=queries.disputes(session),
-        kpis=queries.kpis(session, period, today),
+        disputes=shown,
+        listed=which,
+        stage_then=then,
+        list_stage=stage if stage in rules.RANK else None,
+        list_age=age if age in queries.AGE_LABELS else None,
+        kpis=queries.kpis(session, period, today, flt),
         period=period.label,
+        filters=flt,
         parties=rules.PARTIES,
         reasons=rules.REASONS,
         overdue=rules.overdue,
@@ -68,17 +99,12 @@ def new_dispute(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
 def _detail(page: Page, session: Session, dispute_id: int, **extra: Any) -> Response:
     d = service.get_dispute(session=session, dispute_id=dispute_id)
     number = next(n for x, n in queries.disputes(session, claim_id=d.claim_id) if x.id == d.id)
-    nxt = [
-        s
-        for s in rules.STAGES
-        if s in rules.FINAL or (d.stage in rules.RANK and rules.RANK.get(s, -1) > rules.RANK[d.stage])
-    ]
     return page.render(
         "dispute.html",
         d=d,
         claim_number=number,
         steps=queries.steps(session, d.id),
-        stages=[] if d.stage in rules.FINAL else nxt,
+        stages=rules.next_stages(d.stage),
         late=rules.overdue(d.stage_due_on, d.stage, local_date(utcnow())),
         form=extra.pop("form", {}),
         **extra,

@@ -32,6 +32,14 @@ def check_move(current: str, target: str) -> None:
         raise Conflict(f"a dispute cannot move back from {current} to {target}", code="STAGE_BACKWARDS")
 
 
+def next_stages(current: str) -> list[str]:
+    """The stages `check_move` lets a dispute in `current` move to, in workflow order."""
+    if current in FINAL:
+        return []
+    later = [s for s in STAGES if s in RANK and current in RANK and RANK[s] > RANK[current]]
+    return [*later, *(s for s in STAGES if s in FINAL)]
+
+
 def check_settlement(disputed: Decimal, settled: Decimal) -> None:
     if settled < 0:
         raise ValidationFailed("the settled amount must not be negative", code="NEGATIVE_AMOUNT")

@@ -27,9 +27,16 @@ def _flatten(prefix: str, node: dict[str, Any], out: dict[str, str]) -> None:
 def catalogue(lang: str) -> dict[str, str]:
     out: dict[str, str] = {}
     folder = resources.files("claimops.i18n").joinpath(lang)
+    origin: dict[str, str] = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            _flatten("", tomllib.loads(entry.read_text(encoding="utf-8")), out)
+            part: dict[str, str] = {}
+            _flatten("", tomllib.loads(entry.read_text(encoding="utf-8")), part)
+            # two areas defining one key would leave one of them showing the other's words
+            if clash := sorted(k for k in part if k in origin):
+                raise ValueError(f"{lang}/{entry.name} redefines {clash[0]} of {lang}/{origin[clash[0]]}")
+            origin.update(dict.fromkeys(part, entry.name))
+            out.update(part)
     return out
 
 

@@ -9,10 +9,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from claimops.claims.lifecycle import Action, Outcome, Status, transition
-from claimops.claims.lines import Line
 from claimops.clock import SHANGHAI
 from claimops.imports.mapping import STATUSES, Mapping
 from claimops.money import to_money
+from claimops.policies.lines import Line
 
 NOON = time(12, 0)  # a date without a time is taken as noon in Shanghai, so its local date holds
 

@@ -24,7 +24,7 @@ from claimops.claims.bulk_claims import BulkClaim, BulkDecision, BulkPayment, Pe
 from claimops.claims.history import SettlementCheck
 from claimops.claims.lifecycle import Action, Outcome
 from claimops.claims.models import Claim
-from claimops.claims.settlement import PolicyTerms, payable
+from claimops.claims.settlement import payable
 from claimops.customers.models import Customer
 from claimops.errors import ValidationFailed
 from claimops.imports.mapping import Mapping
@@ -36,6 +36,7 @@ from claimops.partners.models import Insurer, Provider
 from claimops.partners.rules import PROVIDER_TYPES
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
+from claimops.policies.terms import PolicyTerms
 from claimops.users.actor import Actor
 from claimops.users.models import User
 from claimops.users.roles import Role

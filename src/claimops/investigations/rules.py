@@ -43,10 +43,13 @@ def check_conclusion(
             code="REASON_CODE_UNKNOWN",
         )
     if not reason_codes:
-        raise ValidationFailed("a conclusion needs at least one reason code", code="REASON_REQUIRED")
+        raise ValidationFailed(
+            "a conclusion needs at least one reason code", code="CONCLUSION_REASON_REQUIRED"
+        )
     if conclusion == "fraud_confirmed" and not set(reason_codes) & set(FRAUD_REASONS):
         raise ValidationFailed(
-            f"confirmed fraud needs a fraud reason: one of {', '.join(FRAUD_REASONS)}", code="REASON_REQUIRED"
+            f"confirmed fraud needs a fraud reason: one of {', '.join(FRAUD_REASONS)}",
+            code="CONCLUSION_REASON_REQUIRED",
         )
     if amount_saved < 0:
         raise ValidationFailed("the amount saved cannot be negative", code="AMOUNT_INVALID")

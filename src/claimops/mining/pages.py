@@ -13,7 +13,6 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from claimops.claims.lines import LINES
 from claimops.clock import local_date, utcnow
 from claimops.i18n import t
 from claimops.mining.service import jobs
@@ -22,6 +21,7 @@ from claimops.mining.service.metric_labels import shown_metrics
 from claimops.mining.store import registry
 from claimops.mining.store.models import MiningResult
 from claimops.mining.store.results import latest
+from claimops.policies.lines import LINES
 from claimops.web.deps import SessionDep
 from claimops.web.pagekit import CsrfForm, Page, PageDep, require_page
 

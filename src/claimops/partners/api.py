@@ -15,6 +15,8 @@ from claimops.partners.schemas import (
     AgreementOut,
     AssignmentIn,
     AssignmentOut,
+    ContactIn,
+    ContactOut,
     CriterionIn,
     EmergencyCallIn,
     EvaluationIn,
@@ -36,6 +38,7 @@ from claimops.partners.views import (
     action_out,
     agreement_out,
     assignment_out,
+    contact_out,
     insurer_out,
     meeting_out,
     provider_out,
@@ -129,6 +132,18 @@ def list_responsibilities(
         )
         for r in queries.responsibilities(session, insurer_id)
     ]
+
+
+@router.post(
+    "/insurers/{insurer_id}/contacts",
+    status_code=201,
+    response_model=ContactOut,
+    summary="Add a contact (with an order: a place in the emergency chain)",
+    responses=responses(404, 409, 422),
+)
+def add_contact(insurer_id: PathId, body: ContactIn, session: SessionDep, actor: ActorDep) -> ContactOut:
+    c = service.add_contact(session=session, actor=actor, insurer_id=insurer_id, cmd=body)
+    return contact_out(c)
 
 
 @router.put(

@@ -3,6 +3,7 @@ scorecards with drill-down to the claims. Every form calls the same service as t
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -10,16 +11,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from claimops.clock import local_date, utcnow
+from claimops.errors import InvalidInput
 from claimops.masking import mask_phone
 from claimops.partners import queries, rules, service
 from claimops.partners.schemas import (
     ActionItemIn,
     AgreementIn,
     AssignmentIn,
+    ContactIn,
+    CriterionIn,
     EmergencyCallIn,
+    EvaluationIn,
+    FeeIn,
     InsurerIn,
     MeetingIn,
     ProviderIn,
+    ResponsibilityIn,
     ReviewIn,
     VisitIn,
 )
@@ -63,6 +70,8 @@ def _index(page: Page, session: Session, **extra: Any) -> Response:
         "partners.html",
         insurers=insurers,
         providers=queries.providers(session),
+        criteria=queries.criteria_by_type(session),
+        steps=rules.PROCESS_STEPS,
         types=rules.PROVIDER_TYPES,
         regions=list(REGIONS),
         today=today,
@@ -101,6 +110,8 @@ def _provider(page: Page, session: Session, provider_id: int, **extra: Any) -> R
         agreements=agreements,
         assignments=queries.assignments(session, provider_id=provider_id),
         actions=queries.provider_actions(session, provider_id),
+        criteria=service.criteria(session, provider.type),
+        evaluations=queries.evaluations(session, provider_id),
         kinds=[k for k, types in rules.KINDS.items() if provider.type in types] or list(rules.KINDS),
         statuses=rules.PROVIDER_STATUSES,
         today=today,
@@ -132,7 +143,10 @@ def provider_status(provider_id: int, form: CsrfForm, page: PageDep, session: Se
 @router.post("/partners/providers/{provider_id}/agreements")
 @redisplay(_provider_again)
 def sign_agreement(provider_id: int, form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
-    fees = {text(form, "fee_item"): text(form, "fee_amount")} if text(form, "fee_item") else {}
+    fees: dict[str, Any] = {}
+    if text(form, "fee_item") or text(form, "fee_amount"):
+        fee = parse(FeeIn, {"fee_item": text(form, "fee_item"), "fee_amount": text(form, "fee_amount")})
+        fees[fee.fee_item] = fee.fee_amount
     data: dict[str, Any] = {
         "number": text(form, "number"),
         "provider_id": provider_id,
@@ -250,13 +264,17 @@ def new_insurer(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
 @router.post("/partners/insurers/{insurer_id}/meetings")
 @redisplay(_index_again)
 def new_meeting(insurer_id: int, form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
+    # the action item parsed on its own, so that a bad one is named by its field
     actions = (
         [
-            {
-                "title": text(form, "action_title"),
-                "owner": text(form, "action_owner"),
-                "due_on": text(form, "action_due_on"),
-            }
+            parse(
+                ActionItemIn,
+                {
+                    "title": text(form, "action_title"),
+                    "owner": text(form, "action_owner"),
+                    "due_on": text(form, "action_due_on"),
+                },
+            ).model_dump()
         ]
         if text(form, "action_title")
         else []
@@ -294,3 +312,115 @@ def emergency_call(insurer_id: int, form: CsrfForm, page: PageDep, session: Sess
 def close_action(action_id: int, form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
     service.close_action(session=session, actor=page.actor, action_id=action_id, today=local_date(utcnow()))
     return RedirectResponse("/partners", status_code=303)
+
+
+def _day(page: Page) -> date:
+    """The `as_of` day asked for (the dashboard's), else today."""
+    given = page.request.query_params.get("as_of", "")
+    try:
+        return date.fromisoformat(given) if given else local_date(utcnow())
+    except ValueError:
+        return local_date(utcnow())
+
+
+@router.get("/partners/agreements", response_class=HTMLResponse)
+def agreements_list(page: PageDep, session: SessionDep) -> Response:
+    q = page.request.query_params
+    day = _day(page)
+    state = q.get("state") or "active"
+    if state not in queries.AGREEMENT_STATES:
+        state = "active"
+    region = q.get("region") or None
+    return page.render(
+        "partner_agreements.html",
+        rows=queries.agreements_at(session, day, state, region),
+        state=state,
+        day=day,
+        region=region,
+        days=rules.EXPIRY_ALERT_DAYS,
+        expiring=rules.expiring,
+    )
+
+
+@router.get("/partners/action-items", response_class=HTMLResponse)
+def actions_list(page: PageDep, session: SessionDep) -> Response:
+    q = page.request.query_params
+    day = _day(page)
+    insurer = q.get("insurer_id", "")
+    overdue_only = q.get("overdue") == "1"
+    return page.render(
+        "partner_actions.html",
+        items=queries.actions_at(
+            session, day, overdue_only=overdue_only, insurer_id=int(insurer) if insurer.isdigit() else None
+        ),
+        overdue_only=overdue_only,
+        day=day,
+    )
+
+
+@router.post("/partners/criteria")
+@redisplay(_index_again)
+def set_criterion(form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
+    cmd = parse(
+        CriterionIn,
+        {
+            "provider_type": text(form, "provider_type"),
+            "name": text(form, "criterion"),
+            "weight": text(form, "weight"),
+        },
+    )
+    service.set_criterion(session=session, actor=page.actor, cmd=cmd)
+    return RedirectResponse("/partners#criteria", status_code=303)
+
+
+@router.post("/partners/insurers/{insurer_id}/responsibilities")
+@redisplay(_index_again)
+def set_responsibility(insurer_id: int, form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
+    cmd = parse(
+        ResponsibilityIn,
+        {
+            "step": text(form, "step"),
+            "responsible": text(form, "responsible"),
+            "approver": text(form, "approver"),
+            "within_hours": text(form, "within_hours"),
+        },
+    )
+    service.set_responsibility(session=session, actor=page.actor, insurer_id=insurer_id, cmd=cmd)
+    return RedirectResponse(f"/partners#insurer-{insurer_id}", status_code=303)
+
+
+@router.post("/partners/insurers/{insurer_id}/contacts")
+@redisplay(_index_again)
+def add_contact(insurer_id: int, form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
+    data = {k: text(form, k) for k in ("name", "title", "phone", "hours")}
+    if text(form, "emergency_order"):
+        data["emergency_order"] = text(form, "emergency_order")
+    service.add_contact(session=session, actor=page.actor, insurer_id=insurer_id, cmd=parse(ContactIn, data))
+    return RedirectResponse(f"/partners#insurer-{insurer_id}", status_code=303)
+
+
+@router.post("/partners/providers/{provider_id}/evaluations")
+@redisplay(_provider_again)
+def evaluate(provider_id: int, form: CsrfForm, page: PageDep, session: SessionDep) -> Response:
+    provider = service.get_provider(session=session, provider_id=provider_id)
+    names = service.criteria(session, provider.type)
+    data = {
+        "scores": {n: text(form, f"score:{n}") for n in names},
+        "decision": text(form, "decision"),
+        "note": text(form, "note"),
+    }
+    service.evaluate(
+        session=session, actor=page.actor, provider_id=provider_id, cmd=_scored(data), now=utcnow()
+    )
+    return RedirectResponse(f"/partners/providers/{provider_id}", status_code=303)
+
+
+def _scored(data: dict[str, Any]) -> EvaluationIn:
+    """The evaluation, a bad score named by its criterion (the field) rather than by scores.<name>."""
+    try:
+        return parse(EvaluationIn, data)
+    except InvalidInput as exc:
+        for e in exc.errors:
+            if e.get("loc", ())[:1] == ("scores",) and len(e["loc"]) > 1:
+                e["loc"] = tuple(e["loc"][1:])
+        raise

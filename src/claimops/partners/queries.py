@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
@@ -18,15 +18,19 @@ from claimops.partners.models import (
     AgreementFee,
     Assignment,
     EmergencyCall,
+    Evaluation,
     Insurer,
     InsurerContact,
     Meeting,
     Provider,
     Responsibility,
     ScorecardReview,
+    SelectionCriterion,
 )
 from claimops.reporting.kpis import Filters
 from claimops.reporting.periods import Period
+from claimops.surveys.models import SurveyResponse
+from claimops.users.models import User
 
 
 def insurers(session: Session) -> list[Insurer]:
@@ -63,6 +67,25 @@ def providers(session: Session, *, type_: str | None = None, status: str | None 
     if status:
         stmt = stmt.where(Provider.status == status)
     return list(session.scalars(stmt))
+
+
+def criteria_by_type(session: Session) -> dict[str, list[SelectionCriterion]]:
+    rows = session.scalars(select(SelectionCriterion).order_by(SelectionCriterion.name))
+    out: dict[str, list[SelectionCriterion]] = {t: [] for t in rules.PROVIDER_TYPES}
+    for r in rows:
+        out.setdefault(r.provider_type, []).append(r)
+    return out
+
+
+def evaluations(session: Session, provider_id: int) -> list[tuple[Evaluation, str | None]]:
+    """A provider's evaluations, latest first, with the name of who decided."""
+    stmt = (
+        select(Evaluation, func.coalesce(func.nullif(User.full_name, ""), User.username))
+        .outerjoin(User, User.id == Evaluation.decided_by)
+        .where(Evaluation.provider_id == provider_id)
+        .order_by(Evaluation.decided_at.desc(), Evaluation.id.desc())
+    )
+    return [(e, who) for e, who in session.execute(stmt)]
 
 
 def agreements(session: Session, provider_id: int | None = None) -> list[Agreement]:
@@ -187,6 +210,29 @@ def _peer_costs(
     return [c for c in session.scalars(stmt) if c is not None]
 
 
+def _responses(
+    session: Session, period: Period, provider_ids: list[int] | None, flt: Filters | None = None
+) -> dict[int, list[tuple[str, int]]]:
+    """Per provider, the survey responses (claim number, overall 1–5) on the claims it was assigned
+    to in the period, whenever the customer answered (the survey follows the claim): each response
+    once per provider, however many times the provider was assigned to the claim."""
+    stmt = (
+        select(Assignment.provider_id, SurveyResponse.id, Claim.claim_number, SurveyResponse.overall)
+        .distinct()
+        .join(Assignment, Assignment.claim_id == SurveyResponse.claim_id)
+        .join(Claim, Claim.id == Assignment.claim_id)
+        .where(Assignment.assigned_at >= period.start_utc, Assignment.assigned_at < period.end_utc)
+    )
+    if provider_ids is not None:
+        stmt = stmt.where(Assignment.provider_id.in_(provider_ids))
+    if flt is not None:
+        stmt = flt.apply(stmt)
+    out: dict[int, list[tuple[str, int]]] = {}
+    for provider_id, _id, number, overall in session.execute(stmt.order_by(SurveyResponse.id)):
+        out.setdefault(provider_id, []).append((number, overall))
+    return out
+
+
 @dataclass(frozen=True)
 class ProviderCard:
     provider: Provider
@@ -196,7 +242,8 @@ class ProviderCard:
 
 def scorecard(session: Session, provider: Provider, period: Period) -> ProviderCard:
     jobs = _jobs(session, period, [provider.id]).get(provider.id, [])
-    card = rules.scorecard(jobs, _peer_costs(session, period, provider))
+    responses = _responses(session, period, [provider.id]).get(provider.id, [])
+    card = rules.scorecard(jobs, _peer_costs(session, period, provider), responses)
     comments = list(
         session.scalars(
             select(ScorecardReview.comments)
@@ -210,11 +257,13 @@ def scorecard(session: Session, provider: Provider, period: Period) -> ProviderC
 def scorecards(session: Session, period: Period, flt: Filters | None = None) -> list[ProviderCard]:
     """Every provider with work in the period (on the claims the filters keep)."""
     jobs = _jobs(session, period, None, flt)
+    responses = _responses(session, period, None, flt)
     out = []
     for p in session.scalars(
         select(Provider).where(Provider.id.in_(list(jobs))).order_by(Provider.type, Provider.name)
     ):
-        out.append(ProviderCard(p, rules.scorecard(jobs[p.id], _peer_costs(session, period, p, flt)), []))
+        card = rules.scorecard(jobs[p.id], _peer_costs(session, period, p, flt), responses.get(p.id, []))
+        out.append(ProviderCard(p, card, []))
     return out
 
 
@@ -287,3 +336,40 @@ def activity(session: Session, period: Period, insurer_id: int | None = None) ->
             .where(Agreement.start_on >= period.start, Agreement.start_on <= last)
         ),
     )
+
+
+# --- the lists behind the dashboard panel ----------------------------------------------------------
+
+AGREEMENT_STATES = ("active", "expiring")
+
+
+def agreements_at(
+    session: Session, day: date, state: str, region: str | None = None
+) -> list[tuple[Agreement, Provider]]:
+    """Agreements in force on `day` ("active"), or in force and ending within the alert window
+    ("expiring"); of the providers of one region when given."""
+    stmt = (
+        select(Agreement, Provider)
+        .join(Provider, Provider.id == Agreement.provider_id)
+        .where(Agreement.start_on <= day, Agreement.end_on >= day)
+        .order_by(Agreement.end_on, Agreement.number)
+    )
+    if state == "expiring":
+        stmt = stmt.where(Agreement.end_on <= day + timedelta(days=rules.EXPIRY_ALERT_DAYS))
+    if region:
+        stmt = stmt.where(Provider.region == region)
+    return [(a, p) for a, p in session.execute(stmt)]
+
+
+def actions_at(
+    session: Session, day: date, *, overdue_only: bool = False, insurer_id: int | None = None
+) -> list[ActionItem]:
+    """Action items open at the end of `day` (overdue then: due before it); of one insurer's
+    meetings when given."""
+    items = open_actions(session, day)
+    if insurer_id:
+        ids = set(session.scalars(select(Meeting.id).where(Meeting.insurer_id == insurer_id)))
+        items = [a for a in items if a.meeting_id in ids]
+    if overdue_only:
+        items = [a for a in items if a.due_on < day]
+    return items

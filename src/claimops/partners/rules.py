@@ -161,15 +161,32 @@ def _rate(jobs: Sequence[Job], key: str, flag: str, target: str) -> Figure:
     )
 
 
+def _satisfaction(responses: Sequence[tuple[str, int]]) -> Figure:
+    """CSAT as the surveys domain reports it: the share of answers of 4 or 5 on the overall 1–5
+    scale, over every response on the claims the provider touched; the claims answered below 4 flagged."""
+    if not responses:
+        return Figure("satisfaction", None, 0, [])
+    good = sum(1 for _, overall in responses if overall >= 4)
+    return Figure(
+        "satisfaction",
+        _q(Decimal(good) / Decimal(len(responses))),
+        len(responses),
+        sorted({n for n, _ in responses}),
+        Decimal("0.8"),
+        sorted({n for n, overall in responses if overall < 4}),
+    )
+
+
 def scorecard(
-    jobs: Sequence[Job], peer_costs: Sequence[Decimal], satisfaction: Decimal | None = None
+    jobs: Sequence[Job], peer_costs: Sequence[Decimal], satisfaction: Sequence[tuple[str, int]] = ()
 ) -> Scorecard:
     """The provider's scorecard from its jobs of the period and its peers' costs (same type and
     region, other providers, same period). Points per measured figure (0..100):
     on-time shares ×100; cost 100 at or below the peers' average, minus 2 per percent above it;
-    reopen and dispute rates 100 minus 5 per percent. Grade A ≥ 85, B ≥ 70, C ≥ 55, else D;
-    a scorecard with a missing figure is at best B. Below standard: grade C or D, or an on-time
-    share under 80%."""
+    reopen and dispute rates 100 minus 5 per percent; satisfaction (`satisfaction`: the survey
+    responses on its claims as (claim number, overall 1–5)) its CSAT share ×100.
+    Grade A ≥ 85, B ≥ 70, C ≥ 55, else D; a scorecard with a missing figure is at best B.
+    Below standard: grade C or D, or an on-time share under 80%."""
     figures = {
         "on_site": _within(jobs, "on_site", "arrived_at", "on_site_hours", 1),
         "report": _within(jobs, "report", "reported_at", "report_days", 24),
@@ -188,7 +205,7 @@ def scorecard(
         figures["cost"] = Figure("cost", None, len(costed), [j.claim_number for j in costed])
     figures["reopen"] = _rate(jobs, "reopen", "reopened", "0.05")
     figures["dispute"] = _rate(jobs, "dispute", "disputed", "0.05")
-    figures["satisfaction"] = Figure("satisfaction", satisfaction, 0, [])
+    figures["satisfaction"] = _satisfaction(satisfaction)
     missing = [k for k, f in figures.items() if f.value is None]
     points: list[Decimal] = []
     for key in ("on_site", "report", "finish"):
@@ -202,8 +219,9 @@ def scorecard(
         value = figures[key].value
         if value is not None:
             points.append(max(Decimal(0), Decimal(100) - value * 500))
-    if satisfaction is not None:
-        points.append(satisfaction)
+    csat = figures["satisfaction"].value
+    if csat is not None:
+        points.append(csat * 100)
     if not points:
         return Scorecard(figures, missing, None, None, False)
     score = _q(sum(points, Decimal(0)) / len(points), "0.01")

@@ -108,6 +108,14 @@ class EvaluationIn(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
+class FeeIn(BaseModel):
+    """One line of a fee schedule as a form gives it (the API takes `fees` as a mapping)."""
+
+    model_config = ConfigDict(extra="forbid")
+    fee_item: str = Field(min_length=1, max_length=64)
+    fee_amount: MoneyIn
+
+
 class AgreementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     number: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z._-]+$")

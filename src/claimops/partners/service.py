@@ -30,6 +30,7 @@ from claimops.partners.schemas import (
     ActionItemIn,
     AgreementIn,
     AssignmentIn,
+    ContactIn,
     CriterionIn,
     EmergencyCallIn,
     EvaluationIn,
@@ -70,6 +71,27 @@ def create_insurer(*, session: Session, actor: Actor, cmd: InsurerIn) -> Insurer
         session.add(InsurerContact(insurer_id=insurer.id, **c.model_dump()))
     session.flush()
     return insurer
+
+
+def add_contact(*, session: Session, actor: Actor, insurer_id: int, cmd: ContactIn) -> InsurerContact:
+    """A contact of an insurer; with an order, a place in its emergency chain that must be free."""
+    actor.require("partner.manage")
+    get_insurer(session=session, insurer_id=insurer_id)
+    if cmd.emergency_order is not None:
+        taken = session.scalar(
+            select(InsurerContact.name).where(
+                InsurerContact.insurer_id == insurer_id, InsurerContact.emergency_order == cmd.emergency_order
+            )
+        )
+        if taken is not None:
+            raise Conflict(
+                f"place {cmd.emergency_order} of the emergency chain is held by {taken}",
+                code="CHAIN_ORDER_TAKEN",
+            )
+    contact = InsurerContact(insurer_id=insurer_id, **cmd.model_dump())
+    session.add(contact)
+    session.flush()
+    return contact
 
 
 def record_emergency_call(

@@ -8,7 +8,15 @@ from sqlalchemy.orm import Session
 
 from claimops.masking import mask_phone
 from claimops.partners import queries, rules
-from claimops.partners.models import ActionItem, Agreement, Assignment, Insurer, Meeting, Provider
+from claimops.partners.models import (
+    ActionItem,
+    Agreement,
+    Assignment,
+    Insurer,
+    InsurerContact,
+    Meeting,
+    Provider,
+)
 from claimops.partners.schemas import (
     ActionItemOut,
     AgreementOut,
@@ -27,17 +35,18 @@ def insurer_out(session: Session, insurer: Insurer) -> InsurerOut:
         id=insurer.id,
         code=insurer.code,
         name=insurer.name,
-        contacts=[
-            ContactOut(
-                id=c.id,
-                name=c.name,
-                title=c.title,
-                phone=mask_phone(c.phone),
-                emergency_order=c.emergency_order,
-                hours=c.hours,
-            )
-            for c in queries.contacts(session, insurer.id)
-        ],
+        contacts=[contact_out(c) for c in queries.contacts(session, insurer.id)],
+    )
+
+
+def contact_out(c: InsurerContact) -> ContactOut:
+    return ContactOut(
+        id=c.id,
+        name=c.name,
+        title=c.title,
+        phone=mask_phone(c.phone),
+        emergency_order=c.emergency_order,
+        hours=c.hours,
     )
 
 

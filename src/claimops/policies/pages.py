@@ -10,9 +10,9 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from claimops.claims.lines import LINES
 from claimops.clock import local_date, utcnow
 from claimops.errors import ClaimopsError
+from claimops.policies.lines import LINES
 from claimops.policies.schemas import PolicyIn
 from claimops.policies.service import create_policy
 from claimops.reference import REGIONS

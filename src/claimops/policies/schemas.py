@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from claimops.claims.lines import Line
+from claimops.policies.lines import Line
 from claimops.schemas import Day, InputError, MoneyIn, MoneyOut, _no_float
 
 POLICY_NUMBER = r"^[0-9A-Za-z][0-9A-Za-z._-]*$"

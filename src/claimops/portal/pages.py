@@ -15,10 +15,18 @@ from sqlalchemy.orm import Session
 
 from claimops.errors import ClaimopsError
 from claimops.portal import service
-from claimops.portal.deps import PORTAL_COOKIE, CustomerClaims, CustomerId, read_upload
+from claimops.portal.deps import (
+    PORTAL_COOKIE,
+    CustomerClaims,
+    CustomerId,
+    LoginCsrf,
+    login_nonce,
+    read_upload,
+    set_login_nonce,
+)
 from claimops.portal.views import claim_out, detail_out
 from claimops.surveys import service as surveys
-from claimops.users.security import csrf_token
+from claimops.users.security import csrf_token, login_csrf_token
 from claimops.web.deps import (
     ClientAddress,
     EngineDep,
@@ -48,15 +56,47 @@ def render(request: Request, name: str, *, status_code: int = 200, **extra: Any)
     return response
 
 
+def render_open(request: Request, name: str, *, status_code: int = 200, **extra: Any) -> Response:
+    """A page whose forms are posted before there is a customer session: with the login CSRF token."""
+    settings = request.app.state.settings
+    nonce = login_nonce(request)
+    csrf = login_csrf_token(nonce, settings.resolved_secret_key)
+    response = render(request, name, status_code=status_code, login_csrf=csrf, **extra)
+    set_login_nonce(response, request, nonce, settings)
+    return response
+
+
+SIGN_IN_PATHS = ("/portal/login", "/portal/code", "/portal/login-code")
+
+
 def again(page: Page, session: Session, exc: ClaimopsError) -> Response:
-    """Every portal form: a refused sign-in shows the sign-in page, anything else a portal message."""
+    """Every portal form: a refused sign-in shows the sign-in page (with a fresh token), a refused
+    survey token the survey again, anything else a portal message."""
     request = page.request
-    if exc.status == 401 and request.url.path not in ("/portal/login", "/portal/login-code"):
+    path = request.url.path
+    if path in SIGN_IN_PATHS:
+        claim_number = page.form.get("claim_number", "")
+        return render_open(
+            request,
+            "portal_login.html",
+            error=error_text(exc, page.lang),
+            status_code=exc.status,
+            claim_number=claim_number if isinstance(claim_number, str) else "",
+            code_sent=path == "/portal/login-code",
+        )
+    if exc.status == 401:
         response = RedirectResponse("/portal/login", status_code=303)
         response.delete_cookie(PORTAL_COOKIE)
         return response
-    if exc.status == 401:
-        return render(request, "portal_login.html", error=error_text(exc, page.lang), status_code=401)
+    if exc.code == "CSRF_FAILED" and path.startswith("/portal/survey/"):
+        token = request.path_params.get("token", "")
+        return render_open(
+            request,
+            "portal_survey.html",
+            token=token,
+            error=error_text(exc, page.lang),
+            status_code=exc.status,
+        )
     return render(
         request,
         "portal_message.html",
@@ -75,10 +115,10 @@ def _signed_in(response: Response, token: str, request: Request) -> Response:
 
 @router.get("/login")
 def login_page(request: Request) -> Response:
-    return render(request, "portal_login.html")
+    return render_open(request, "portal_login.html")
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[LoginCsrf])
 @redisplay(again)
 def login(
     request: Request,
@@ -95,7 +135,7 @@ def login(
     return _signed_in(RedirectResponse("/portal", status_code=303), done.token, request)
 
 
-@router.post("/code")
+@router.post("/code", dependencies=[LoginCsrf])
 @redisplay(again)
 def send_code(
     request: Request,
@@ -109,7 +149,7 @@ def send_code(
     service.request_code(
         session=session, claim_number=claim_number, now=now, settings=settings, address=address
     )
-    return render(
+    return render_open(
         request, "portal_login.html", code_sent=True, claim_number=claim_number, notice=service_notice(lang)
     )
 
@@ -120,7 +160,7 @@ def service_notice(lang: str) -> str:
     return t("portal.code_sent", lang)
 
 
-@router.post("/login-code")
+@router.post("/login-code", dependencies=[LoginCsrf])
 @redisplay(again)
 def login_code(
     request: Request,
@@ -249,10 +289,10 @@ def survey_page(
     request: Request, token: str, session: SessionDep, now: NowDep, settings: SettingsDep
 ) -> Response:
     surveys.check_link(session=session, token=token, secret=settings.resolved_secret_key, now=now)
-    return render(request, "portal_survey.html", token=token)
+    return render_open(request, "portal_survey.html", token=token)
 
 
-@router.post("/survey/{token}")
+@router.post("/survey/{token}", dependencies=[LoginCsrf])
 @redisplay(again)
 def survey_answer(
     request: Request,

@@ -21,12 +21,12 @@ from claimops.claims.models import Claim, ClaimEvent
 from claimops.claims.schemas import ReportIn
 from claimops.claims.scoring import RiskScorer
 from claimops.claims.service import report_claim
+from claimops.claims.uploads import upload_document
 from claimops.clock import as_utc
 from claimops.config import Settings
 from claimops.customers.models import ClaimMessage, Customer, CustomerAccount
 from claimops.db import reading, unit_of_work
 from claimops.documents.models import Document
-from claimops.documents.service import upload_document
 from claimops.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from claimops.notifications.rules import SIGN_IN_CODE
 from claimops.notifications.service import enqueue

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from claimops.claims.lines import Line
+from claimops.policies.lines import Line
 from claimops.reporting import kpis
 from claimops.reporting.periods import Period, resolve
 from claimops.reporting.summary import block, jsonable, period_summary

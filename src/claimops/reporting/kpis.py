@@ -17,13 +17,13 @@ from sqlalchemy import Select, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from claimops.claims.lifecycle import Outcome
-from claimops.claims.lines import LINES
 from claimops.claims.models import Claim, ClaimTiming, Decision
 from claimops.claims.timing import STAGES
 from claimops.clock import start_of_local_day
 from claimops.config import Settings
 from claimops.money import ZERO, money_or_zero, to_money
 from claimops.payments.models import Payment
+from claimops.policies.lines import LINES
 from claimops.policies.models import Policy
 from claimops.reporting.periods import Period, _add_months
 from claimops.users.models import User

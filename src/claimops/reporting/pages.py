@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from claimops.claims.lines import LINES
 from claimops.errors import ClaimopsError
+from claimops.policies.lines import LINES
 from claimops.reference import CHANNELS, REGIONS
 from claimops.reporting import kpis
 from claimops.reporting.panels import PanelRegistry
@@ -56,6 +56,7 @@ def dashboard(
         "line": line,
         "region": region,
         "channel": channel,
+        "insurer_id": insurer_id,
     }
     deck_url = "/api/v1/reports/deck?" + urlencode({k: v for k, v in deck.items() if v})
     registry: PanelRegistry = request.app.state.dashboard_panels
@@ -64,7 +65,13 @@ def dashboard(
         error=error,
         data=data,
         period=chosen.label,
-        filters={"line": line or "", "region": region or "", "channel": channel or ""},
+        filters={
+            "line": line or "",
+            "region": region or "",
+            "channel": channel or "",
+            "insurer_id": insurer_id or "",
+        },
+        insurers=registry.insurer_choices(session),
         lines=[ln.value for ln in LINES],
         regions=list(REGIONS),
         channels=list(CHANNELS),

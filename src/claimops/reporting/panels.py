@@ -48,6 +48,12 @@ class Panel:
     note: str | None = None  # a caveat such as the sample size
 
 
+class ChoicesProvider(Protocol):
+    """(value, label) pairs for one of the dashboard's filters that another domain owns (insurers)."""
+
+    def __call__(self, session: Session, /) -> list[tuple[int, str]]: ...
+
+
 class PanelProvider(Protocol):
     """A domain's panel for the period and the dashboard's filters, or None when it has no data."""
 
@@ -57,6 +63,7 @@ class PanelProvider(Protocol):
 @dataclass
 class PanelRegistry:
     _providers: dict[str, PanelProvider] = field(default_factory=dict)
+    insurers: ChoicesProvider | None = None  # the insurer filter's choices, from the partners domain
 
     def add(self, key: str, provider: PanelProvider) -> None:
         if key in self._providers:
@@ -65,6 +72,9 @@ class PanelRegistry:
 
     def keys(self) -> list[str]:
         return list(self._providers)
+
+    def insurer_choices(self, session: Session) -> list[tuple[int, str]]:
+        return self.insurers(session) if self.insurers else []
 
     def build(self, session: Session, period: Period, filters: Filters, lang: str) -> list[Panel]:
         return [p for p in self._each(session, period, filters, lang) if p is not None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
@@ -12,6 +12,7 @@ from claimops.clock import local_date
 from claimops.masking import mask_text
 from claimops.schemas import Day
 from claimops.surveys import service
+from claimops.surveys.rules import results_days
 from claimops.surveys.views import effect_json, results_json
 from claimops.users.actor import Actor
 from claimops.web.deps import ActorDep, NowDep, SessionDep, SettingsDep
@@ -70,12 +71,6 @@ def answer(
     return {"id": r.id}
 
 
-def _period(start: date | None, end: date | None, now: datetime) -> tuple[datetime, datetime]:
-    end_day = end or local_date(now)
-    start_day = start or end_day - timedelta(days=365)
-    return service.local_midnight(start_day), service.local_midnight(end_day + timedelta(days=1))
-
-
 @router.get(
     "/results", summary="CSAT, NPS and dimension scores with intervals", dependencies=[needs("survey.read")]
 )
@@ -87,7 +82,7 @@ def results(
     start: Annotated[Day | None, Query()] = None,
     end: Annotated[Day | None, Query()] = None,
 ) -> dict[str, Any]:
-    s, e = _period(start, end, now)
+    s, e = service.day_span(*results_days(start, end, local_date(now)))
     return results_json(
         service.results(session=session, start=s, end=e, by=by, settings=settings, mask=mask_text)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +14,7 @@ from claimops.db import get_engine, unit_of_work
 from claimops.errors import ClaimopsError
 from claimops.masking import mask_text
 from claimops.surveys import service
+from claimops.surveys.rules import results_days
 from claimops.users.actor import system_actor
 
 app = typer.Typer(help="Satisfaction surveys and improvement actions", no_args_is_help=True)
@@ -30,14 +31,18 @@ def results(
     end: Annotated[str | None, typer.Option(help="YYYY-MM-DD, inclusive (default: today)")] = None,
 ) -> None:
     """CSAT, NPS and response rates by group, with 95% intervals; then the themes."""
-    end_day = date.fromisoformat(end) if end else local_date(utcnow())
-    start_day = date.fromisoformat(start) if start else end_day - timedelta(days=365)
+    first, last = results_days(
+        date.fromisoformat(start) if start else None,
+        date.fromisoformat(end) if end else None,
+        local_date(utcnow()),
+    )
+    since, until = service.day_span(first, last)
     try:
         with unit_of_work(get_engine()) as session:
             r = service.results(
                 session=session,
-                start=service.local_midnight(start_day),
-                end=service.local_midnight(end_day + timedelta(days=1)),
+                start=since,
+                end=until,
                 by=by,
                 settings=get_settings(),
                 mask=mask_text,

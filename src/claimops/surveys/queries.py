@@ -9,7 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from claimops.claims.models import Claim, ClaimTiming
+from claimops.reporting.kpis import Filters
 from claimops.surveys.models import SurveyInvitation, SurveyResponse
+
+# The dashboard's filters (line, region, channel, insurer) narrow answers and invitations through their
+# claims: answers without a claim (imported reviews) cannot be placed in a filter and drop out of one.
+EVERYTHING = Filters()
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,9 @@ class ResponseRow:
     handling: int | None
 
 
-def response_rows(session: Session, start: datetime, end: datetime) -> list[ResponseRow]:
+def response_rows(
+    session: Session, start: datetime, end: datetime, scope: Filters = EVERYTHING
+) -> list[ResponseRow]:
     stmt = (
         select(
             SurveyResponse.id,
@@ -63,10 +70,12 @@ def response_rows(session: Session, start: datetime, end: datetime) -> list[Resp
         .where(SurveyResponse.responded_at >= start, SurveyResponse.responded_at < end)
         .order_by(SurveyResponse.id)
     )
-    return [ResponseRow(*list(row)) for row in session.execute(stmt)]
+    return [ResponseRow(*list(row)) for row in session.execute(scope.apply(stmt))]
 
 
-def invitation_counts(session: Session, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
+def invitation_counts(
+    session: Session, start: datetime, end: datetime, scope: Filters = EVERYTHING
+) -> dict[str, tuple[int, int]]:
     """Per channel: (invitations sent in the period, of which answered)."""
     stmt = (
         select(
@@ -77,11 +86,14 @@ def invitation_counts(session: Session, start: datetime, end: datetime) -> dict[
         .where(SurveyInvitation.sent_at >= start, SurveyInvitation.sent_at < end)
         .group_by(SurveyInvitation.channel)
     )
-    return {channel: (int(n), int(answered)) for channel, n, answered in session.execute(stmt)}
+    return {
+        channel: (int(n), int(answered))
+        for channel, n, answered in session.execute(scope.narrow(stmt, SurveyInvitation.claim_id))
+    }
 
 
 def invitation_rows(
-    session: Session, start: datetime, end: datetime
+    session: Session, start: datetime, end: datetime, scope: Filters = EVERYTHING
 ) -> list[tuple[str, int | None, int | None, datetime, str]]:
     """(line, handler, provider, sent at, channel) per invitation sent in the period, for response rates
     by group."""
@@ -96,4 +108,4 @@ def invitation_rows(
         .join(Claim, Claim.id == SurveyInvitation.claim_id)
         .where(SurveyInvitation.sent_at >= start, SurveyInvitation.sent_at < end)
     )
-    return [(line, h, p, sent, channel) for line, h, p, sent, channel in session.execute(stmt)]
+    return [(line, h, p, sent, channel) for line, h, p, sent, channel in session.execute(scope.apply(stmt))]

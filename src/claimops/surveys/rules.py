@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 
 from claimops.errors import ValidationFailed
 
@@ -13,6 +13,13 @@ CHANNELS = ("online", "phone", "review")
 INVITATION_DAYS = 30
 COMMENT_MAX = 2000
 STAGES = ("acceptance", "investigation", "review", "payment")
+RESULTS_DAYS = 365  # results cover the year up to today unless a range is asked for
+
+
+def results_days(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """The first and last Shanghai day (both included) that results cover."""
+    last = end or today
+    return start or last - timedelta(days=RESULTS_DAYS), last
 
 
 def trigger_of(action: str, outcome: str | None) -> str | None:

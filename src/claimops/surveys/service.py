@@ -25,9 +25,16 @@ from claimops.errors import ClaimopsError, Conflict, NotFound, ValidationFailed
 from claimops.notifications.rules import SURVEY_INVITATION
 from claimops.notifications.service import enqueue
 from claimops.notifications.settings import NotifySettings
+from claimops.reporting.kpis import Filters
 from claimops.surveys import stats
 from claimops.surveys.models import ImprovementAction, SurveyInvitation, SurveyResponse
-from claimops.surveys.queries import ResponseRow, invitation_counts, invitation_rows, response_rows
+from claimops.surveys.queries import (
+    EVERYTHING,
+    ResponseRow,
+    invitation_counts,
+    invitation_rows,
+    response_rows,
+)
 from claimops.surveys.rules import (
     INVITATION_DAYS,
     METRICS,
@@ -350,13 +357,14 @@ def results(
     by: str,
     settings: Settings,
     mask: Callable[[str], str] = lambda s: s,
+    scope: Filters = EVERYTHING,
 ) -> Results:
     if by not in GROUPS:
         raise ValidationFailed(f"group by one of {', '.join(GROUPS)}", code="UNKNOWN_GROUP")
     if end <= start:
         raise ValidationFailed("the period ends before it starts", code="BAD_PERIOD")
-    rows = response_rows(session, start, end)
-    channels = invitation_counts(session, start, end)
+    rows = response_rows(session, start, end, scope)
+    channels = invitation_counts(session, start, end, scope)
     sla = _sla(settings)
     invited = sum(n for n, _ in channels.values())
     grouped: dict[str, list[ResponseRow]] = defaultdict(list)
@@ -364,7 +372,7 @@ def results(
         grouped[_key(row, by, sla)].append(row)
     invites_by: dict[str, int] = defaultdict(int)
     if by != "stage":  # a claim's slowest stage is known for answered ones only
-        for line, handler, provider, sent, channel in invitation_rows(session, start, end):
+        for line, handler, provider, sent, channel in invitation_rows(session, start, end, scope):
             value = {
                 "line": line,
                 "handler": handler,
@@ -386,6 +394,37 @@ def results(
         channels=channels,
         themes=themes(rows, sla, mask),
     )
+
+
+RESPONSE_SORTS = ("recent", *SCALES, "nps")
+LIST_LIMIT = 200
+
+
+def response_list(
+    *,
+    session: Session,
+    start: datetime,
+    end: datetime,
+    scope: Filters = EVERYTHING,
+    theme: str | None = None,
+    sort: str = "recent",
+    limit: int = LIST_LIMIT,
+) -> list[ResponseRow]:
+    """The answers behind a figure: those mentioning `theme`, or those scoring `sort` (lowest first,
+    so the list behind a weak score starts with the reasons for it); else the latest first."""
+    if sort not in RESPONSE_SORTS:
+        raise ValidationFailed(f"sort by one of {', '.join(RESPONSE_SORTS)}", code="UNKNOWN_SORT")
+    if end <= start:
+        raise ValidationFailed("the period ends before it starts", code="BAD_PERIOD")
+    rows = response_rows(session, start, end, scope)
+    if theme:
+        rows = [r for r in rows if theme in themes_of(r.comment)]
+    if sort == "recent":
+        rows.sort(key=lambda r: (r.responded_at, r.id), reverse=True)
+    else:
+        scored = [(v, r) for r in rows if (v := getattr(r, sort)) is not None]
+        rows = [r for _v, r in sorted(scored, key=lambda vr: (vr[0], vr[1].id))]
+    return rows[:limit]
 
 
 # ---- improvement actions -----------------------------------------------------------------------
@@ -443,12 +482,21 @@ def set_action_status(*, session: Session, actor: Actor, action_id: int, status:
     return action
 
 
-def list_actions(*, session: Session) -> list[ImprovementAction]:
-    return list(
-        session.scalars(
-            select(ImprovementAction).order_by(ImprovementAction.started_on, ImprovementAction.id)
-        )
-    )
+ACTION_VIEWS = ("all", "open", "overdue")
+
+
+def list_actions(
+    *, session: Session, view: str = "all", today: date | None = None
+) -> list[ImprovementAction]:
+    """The register; `open` keeps actions not done, `overdue` those of them past their due date."""
+    stmt = select(ImprovementAction).order_by(ImprovementAction.started_on, ImprovementAction.id)
+    if view in ("open", "overdue"):
+        stmt = stmt.where(ImprovementAction.status != "done")
+    if view == "overdue":
+        if today is None:
+            raise ValueError("overdue needs today")
+        stmt = stmt.where(ImprovementAction.due_date < today)
+    return list(session.scalars(stmt))
 
 
 @dataclass(frozen=True)
@@ -462,6 +510,11 @@ class Effect:
 def local_midnight(day: date) -> datetime:
     """The start of a day in Asia/Shanghai, in UTC."""
     return as_utc(datetime(day.year, day.month, day.day, tzinfo=SHANGHAI))
+
+
+def day_span(first: date, last: date) -> tuple[datetime, datetime]:
+    """Shanghai days `first` to `last`, both included, as a half-open UTC range."""
+    return local_midnight(first), local_midnight(last + timedelta(days=1))
 
 
 def effect(*, session: Session, action: ImprovementAction, days: int = 90, today: date) -> Effect:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
 
 from claimops.team import service
-from claimops.team.training.schemas import Day
+from claimops.team.schemas import MemberIn, TeamIn
 from claimops.team.views import period_of, person_view, teams_view
 from claimops.web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from claimops.web.errors import responses
@@ -16,18 +15,6 @@ from claimops.web.errors import responses
 ERRORS = responses(400, 401, 403, 404, 409, 413, 422)
 
 router = APIRouter(prefix="/team", tags=["team"], responses=ERRORS)
-
-
-class TeamIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=64)
-    lead: str
-
-
-class MemberIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    username: str
-    joined_on: Day
 
 
 @router.get(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from claimops.clock import utcnow
@@ -16,7 +15,7 @@ from claimops.i18n import t
 from claimops.reporting import narrative as n
 from claimops.reporting.deck.model import Bullets, Figure, KeyFigures, Section, Slide, Table
 from claimops.reporting.periods import Period
-from claimops.team.drills.models import Drill, DrillAttempt
+from claimops.team.drills import service as drills_service
 from claimops.team.training.schemas import KINDS
 from claimops.team.views import kpis_view, teams_view
 
@@ -96,30 +95,21 @@ def training_slide(k: dict[str, Any], lang: str) -> Slide:
 
 
 def drills_slide(session: Session, period: Period, lang: str) -> Slide | None:
-    rows = session.execute(
-        select(
-            Drill.kind,
-            func.count(func.distinct(Drill.id)),
-            func.count(DrillAttempt.id),
-            func.avg(DrillAttempt.score),
-        )
-        .join(DrillAttempt, DrillAttempt.drill_id == Drill.id)
-        .where(
-            DrillAttempt.submitted_at >= period.start_utc,
-            DrillAttempt.submitted_at < period.end_utc,
-            DrillAttempt.score.is_not(None),
-        )
-        .group_by(Drill.kind)
-        .order_by(Drill.kind)
-    ).all()
+    rows = drills_service.figures_by_kind(session, period.start_utc, period.end_utc)
     if not rows:
         return None
     header = [t(f"team.deck.col_{c}", lang) for c in ("drill_kind", "drills", "attempts", "avg_score")]
     body = [
-        [t(f"drill.{kind}", lang), n.fmt_int(d), n.fmt_int(a), n.fmt_num(float(avg), 1)]
-        for kind, d, a, avg in rows
+        [t(f"drill.{kind}", lang), n.fmt_int(d), n.fmt_int(a), n.fmt_num(avg, 1)] for kind, d, a, avg in rows
     ]
     return Slide(t("team.deck.slide_drills", lang), [Table(header, body, numeric=(1, 2, 3))])
+
+
+def _satisfaction(f: dict[str, Any]) -> str:
+    """Mean overall score (1-5) with the number of answers it rests on."""
+    if f["satisfaction"] is None:
+        return "—"
+    return f"{f['satisfaction']:.2f} (n={f['responses']})"
 
 
 def teams_slide(data: dict[str, Any], lang: str) -> Slide | None:
@@ -137,15 +127,27 @@ def teams_slide(data: dict[str, Any], lang: str) -> Slide | None:
                 f"{_pct(f['sla_compliance'])} {_pt(ch['sla_compliance'], lang)}".strip(),
                 f"{_pct(f['reopen_rate'])} {_pt(ch['reopen_rate'], lang)}".strip(),
                 f"{_pct(f['decision_quality'])} {_pt(ch['decision_quality'], lang)}".strip(),
+                f"{_pct(f['dispute_rate'])} {_pt(ch['dispute_rate'], lang)}".strip(),
+                _satisfaction(f),
             ]
         )
     header = [
         t(f"team.deck.col_{c}", lang)
-        for c in ("team", "people", "handled", "open", "sla", "reopen", "decision_quality")
+        for c in (
+            "team",
+            "people",
+            "handled",
+            "open",
+            "sla",
+            "reopen",
+            "decision_quality",
+            "dispute_rate",
+            "satisfaction",
+        )
     ]
     note = t("team.deck.teams_note", lang, previous=data["previous_period"])
     return Slide(
-        t("team.deck.slide_teams", lang), [Table(header, rows, numeric=(1, 2, 3, 4, 5, 6), note=note)]
+        t("team.deck.slide_teams", lang), [Table(header, rows, numeric=(1, 2, 3, 4, 5, 6, 7, 8), note=note)]
     )
 
 

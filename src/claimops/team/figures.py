@@ -1,14 +1,13 @@
 """Per-person and per-team figures for a period, and their change vs the previous period (pure).
 
-Dispute rate and customer satisfaction stay None ("no data") until the disputes and surveys domains
-supply them: `PersonFigures` carries the fields, the team's figures add them up once they are filled.
+Every figure is kept as counts (so that a team's figures are its people's counts added up) and
+derived as a rate that is None without a denominator: no data is not zero.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
-from decimal import Decimal
 
 STAGES = ("acceptance", "investigation", "review", "payment")
 
@@ -30,10 +29,14 @@ class PersonFigures:
     sla_measured: int = 0
     reopened: int = 0  # handled claims reopened at least once
     decisions: int = 0  # decisions taken in the period
-    decisions_changed: int = 0  # of which replaced later (on review or reopening)
-    disputes: int | None = None  # None until a disputes domain reports them
-    satisfaction_sum: Decimal | None = None  # None until a surveys domain reports them
-    satisfaction_count: int | None = None
+    # of which changed later: replaced by a later decision (on review), the claim reopened after it,
+    # or a dispute opened after it settled at another amount
+    decisions_changed: int = 0
+    decided_claims: int = 0  # claims the person decided in the period
+    disputed_claims: int = 0  # of which disputed after the person's decision
+    responses: int = 0  # survey answers in the period on claims the person handled
+    satisfaction_sum: int = 0  # their overall scores (1-5) added up
+    satisfied: int = 0  # answers of 4 or 5 (CSAT, as the surveys domain counts it)
 
     def avg_stage_days(self, stage: str) -> float | None:
         n = self.stage_counts.get(stage, 0)
@@ -54,25 +57,20 @@ class PersonFigures:
 
     @property
     def dispute_rate(self) -> float | None:
-        return None if self.disputes is None else rate(self.disputes, self.handled)
+        return rate(self.disputed_claims, self.decided_claims)
 
     @property
     def satisfaction(self) -> float | None:
-        if self.satisfaction_sum is None or not self.satisfaction_count:
-            return None
-        return float(self.satisfaction_sum) / self.satisfaction_count
+        """Mean overall score (1-5) of the survey answers; None without answers."""
+        return self.satisfaction_sum / self.responses if self.responses else None
 
-
-def _add_optional(a: int | Decimal | None, b: int | Decimal | None) -> int | Decimal | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
+    @property
+    def csat(self) -> float | None:
+        return rate(self.satisfied, self.responses)
 
 
 def total(people: Iterable[PersonFigures]) -> PersonFigures:
-    """A team's figures: every count added up (None stays None only when nobody has data)."""
+    """A team's figures: every count added up."""
     out = PersonFigures()
     for p in people:
         merged: dict[str, object] = {}
@@ -80,8 +78,6 @@ def total(people: Iterable[PersonFigures]) -> PersonFigures:
             a, b = getattr(out, f.name), getattr(p, f.name)
             if isinstance(a, dict):
                 merged[f.name] = {k: a.get(k, 0) + b.get(k, 0) for k in {*a, *b}}
-            elif f.name in ("disputes", "satisfaction_sum", "satisfaction_count"):
-                merged[f.name] = _add_optional(a, b)
             else:
                 merged[f.name] = a + b
         out = replace(out, **merged)  # type: ignore[arg-type]
@@ -95,7 +91,15 @@ def change(now: float | None, before: float | None) -> float | None:
     return now - before
 
 
-HEADLINE = ("handled", "open_claims", "sla_compliance", "reopen_rate", "decision_quality")
+HEADLINE = (
+    "handled",
+    "open_claims",
+    "sla_compliance",
+    "reopen_rate",
+    "decision_quality",
+    "dispute_rate",
+    "satisfaction",
+)
 
 
 def headline(f: PersonFigures) -> dict[str, float | None]:
@@ -105,6 +109,8 @@ def headline(f: PersonFigures) -> dict[str, float | None]:
         "sla_compliance": f.sla_compliance,
         "reopen_rate": f.reopen_rate,
         "decision_quality": f.decision_quality,
+        "dispute_rate": f.dispute_rate,
+        "satisfaction": f.satisfaction,
     }
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from claimops.claims.lifecycle import OPEN_STATUSES
-from claimops.claims.models import Claim, ClaimTiming, Decision
+from claimops.claims.lifecycle import OPEN_STATUSES, Action
+from claimops.claims.models import Claim, ClaimEvent, ClaimTiming, Decision
 from claimops.config import Settings
+from claimops.disputes.models import Dispute
+from claimops.surveys.models import SurveyResponse
 from claimops.team.figures import STAGES, PersonFigures
 
 DAY = 86400
@@ -25,7 +27,9 @@ def person_figures(
     settings: Settings,
 ) -> dict[int, PersonFigures]:
     """Each person's figures for [start, end): handled = claims whose handling completed in the
-    period with the person as handler; decisions = decisions the person took in the period."""
+    period with the person as handler; decisions = decisions the person took in the period, with
+    the claims they were on and whether those were disputed afterwards; survey answers given in the
+    period on claims the person handles."""
     ids = list(user_ids)
     if not ids:
         return {}
@@ -54,10 +58,32 @@ def person_figures(
         .where(Claim.handler_id.in_(ids), Claim.status.in_([s.value for s in OPEN_STATUSES]))
         .group_by(Claim.handler_id)
     ).all()
+    disputed_after = exists().where(
+        Dispute.claim_id == Decision.claim_id, Dispute.opened_at >= Decision.decided_at
+    )
     decision_rows = session.execute(
-        select(Decision.decided_by, func.count(), func.count(case((Decision.current.is_(False), 1))))
+        select(
+            Decision.decided_by,
+            func.count(),
+            func.count(case((changed_later(), 1))),
+            func.count(func.distinct(Decision.claim_id)),
+            func.count(func.distinct(case((disputed_after, Decision.claim_id)))),
+        )
         .where(Decision.decided_by.in_(ids), Decision.decided_at >= start, Decision.decided_at < end)
         .group_by(Decision.decided_by)
+    ).all()
+    survey_rows = session.execute(
+        select(
+            Claim.handler_id,
+            func.count(),
+            func.coalesce(func.sum(SurveyResponse.overall), 0),
+            func.count(case((SurveyResponse.overall >= 4, 1))),
+        )
+        .join(Claim, Claim.id == SurveyResponse.claim_id)
+        .where(
+            Claim.handler_id.in_(ids), SurveyResponse.responded_at >= start, SurveyResponse.responded_at < end
+        )
+        .group_by(Claim.handler_id)
     ).all()
     parts: dict[int, dict[str, object]] = {i: {} for i in ids}
     n = len(STAGES)
@@ -77,8 +103,36 @@ def person_figures(
         if uid is None:
             continue
         parts[uid]["open_claims"] = int(count)
-    for uid, count, changed in decision_rows:
+    for uid, count, changed, claims, disputed in decision_rows:
         if uid is None:
             continue
-        parts[uid].update(decisions=int(count), decisions_changed=int(changed))
+        parts[uid].update(
+            decisions=int(count),
+            decisions_changed=int(changed),
+            decided_claims=int(claims),
+            disputed_claims=int(disputed),
+        )
+    for uid, count, total, satisfied in survey_rows:
+        if uid is None:
+            continue
+        parts[uid].update(responses=int(count), satisfaction_sum=int(total), satisfied=int(satisfied))
     return {uid: PersonFigures(**p) for uid, p in parts.items()}  # type: ignore[arg-type]
+
+
+def changed_later() -> ColumnElement[bool]:
+    """A decision changed on review (replaced by a later decision), on reopening (its claim reopened
+    after it) or on dispute (a dispute opened after it settled at an amount other than the decided
+    one). Live, a reopening and a different settlement also retire the decision; imported histories
+    may only carry the events, so each of the three is asked for."""
+    reopened = exists().where(
+        ClaimEvent.claim_id == Decision.claim_id,
+        ClaimEvent.action == Action.REOPEN.value,
+        ClaimEvent.at > Decision.decided_at,
+    )
+    settled_otherwise = exists().where(
+        Dispute.claim_id == Decision.claim_id,
+        Dispute.opened_at >= Decision.decided_at,
+        Dispute.settled_amount.is_not(None),
+        Dispute.settled_amount != Dispute.decided_amount,
+    )
+    return or_(Decision.current.is_(False), reopened, settled_otherwise)

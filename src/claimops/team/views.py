@@ -35,8 +35,13 @@ def figures_out(f: PersonFigures) -> dict[str, Any]:
         "reopen_rate": f.reopen_rate,
         "decisions": f.decisions,
         "decision_quality": f.decision_quality,
-        "dispute_rate": f.dispute_rate,  # None until the disputes domain reports
-        "satisfaction": f.satisfaction,  # None until the surveys domain reports
+        "decisions_changed": f.decisions_changed,
+        "decided_claims": f.decided_claims,
+        "disputed_claims": f.disputed_claims,
+        "dispute_rate": f.dispute_rate,
+        "responses": f.responses,
+        "satisfaction": f.satisfaction,  # mean overall score, 1-5
+        "csat": f.csat,
     }
 
 
@@ -123,6 +128,10 @@ def kpis_view(session: Session, *, actor: Actor | None, period: Period, now: dat
         "headcount": k.headcount,
         "hours": k.hours,
         "hours_per_head": k.hours_per_head,
+        "enrolled_held": k.enrolled_held,
+        "attended": k.attended,
+        "assessed": k.assessed,
+        "passed": k.passed,
         "completion_rate": k.completion_rate,
         "pass_rate": k.pass_rate,
         "certifications": {

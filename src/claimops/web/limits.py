@@ -6,7 +6,7 @@
 - NUL: PostgreSQL text cannot hold the NUL character, and no field of ours has a use for it. A NUL in
   the path, the query string or a (non-upload) body is refused (422) here, in one place, rather than
   by every schema and query parameter. In uploads only the file holds bytes; the filename is cleaned
-  by the documents service and the other fields are checked against known values.
+  by the upload service (claims/uploads.py) and the other fields are checked against known values.
 """
 
 from __future__ import annotations

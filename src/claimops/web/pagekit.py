@@ -232,7 +232,8 @@ def redisplay(again: Redisplay) -> Callable[[F], F]:
 
 def _input_error(err: Any, lang: str) -> str:
     loc = ".".join(str(p) for p in err.get("loc", ()))
-    label_key = FIELD_LABELS.get(loc, f"web.field.{loc}")
+    scoped = f"web.field.{err.get('schema')}.{loc}"  # e.g. web.field.CourseIn.minutes
+    label_key = scoped if has(scoped, lang) else FIELD_LABELS.get(loc, f"web.field.{loc}")
     label = t(label_key, lang) if loc and has(label_key, lang) else loc
     kind = str(err.get("type", ""))
     ctx = err.get("ctx") or {}

@@ -39,7 +39,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from claimops.claims.checklist import doc_types
-from claimops.claims.lines import LINES
 from claimops.claims.models import Claim, ClaimEvent, ClaimTiming, Decision
 from claimops.clock import start_of_local_day
 from claimops.customers.models import Customer
@@ -48,6 +47,7 @@ from claimops.documents.models import Document
 from claimops.errors import ValidationFailed
 from claimops.mining.data.frames import KEY_COLUMNS
 from claimops.payments.models import Payment
+from claimops.policies.lines import LINES
 from claimops.policies.models import Policy
 
 CHUNKSIZE = 100_000

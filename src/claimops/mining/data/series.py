@@ -14,12 +14,12 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from claimops.claims.lines import LINES
 from claimops.claims.models import Claim
 from claimops.clock import start_of_local_day
 from claimops.errors import ValidationFailed
 from claimops.mining.data.frames import period_label
 from claimops.payments.models import Payment
+from claimops.policies.lines import LINES
 from claimops.reporting.sql import local_month
 
 __all__ = ["SEASON", "Freq", "load_frames", "monthly_series", "to_quarterly"]

@@ -25,9 +25,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from claimops.claims.checklist import doc_types
-from claimops.claims.lines import LINES
 from claimops.mining.data.frames import CLAIMS_FRAME, FEATURE_TABLE, LABELS, validate
 from claimops.mining.estimators.base import Estimator, require_fitted
+from claimops.policies.lines import LINES
 
 __all__ = [
     "CATEGORICAL_FEATURES",

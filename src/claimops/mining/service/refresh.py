@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
-from claimops.claims.lines import LINES
 from claimops.claims.models import Claim
 from claimops.clock import as_utc, local_date
 from claimops.db import reading
@@ -31,6 +30,7 @@ from claimops.mining.service import analysis
 from claimops.mining.service.forecasting import forecast_frames
 from claimops.mining.store.models import MiningResult
 from claimops.mining.store.results import save_result
+from claimops.policies.lines import LINES
 
 HISTORY_MONTHS = 24  # months of actuals stored next to a forecast, for its chart
 RULE_TARGETS = ("fraud", "denied", "investigated", "large_loss")

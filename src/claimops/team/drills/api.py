@@ -98,9 +98,7 @@ def submit(
     attempt_id: Id, body: AttemptIn, session: SessionDep, actor: ActorDep, now: NowDep
 ) -> dict[str, Any]:
     a = service.submit_attempt(session=session, actor=actor, attempt_id=attempt_id, cmd=body, now=now)
-    drill = session.get(Drill, a.drill_id)
-    assert drill is not None
-    return attempt_out(a, drill)
+    return attempt_out(a, service.drill_of(session, a))
 
 
 @router.post("/attempts/{attempt_id}/review", summary="A lead's review of an attempt", responses=ERRORS)
@@ -108,6 +106,4 @@ def review(
     attempt_id: Id, body: ReviewIn, session: SessionDep, actor: ActorDep, now: NowDep
 ) -> dict[str, Any]:
     a = service.review_attempt(session=session, actor=actor, attempt_id=attempt_id, cmd=body, now=now)
-    drill = session.get(Drill, a.drill_id)
-    assert drill is not None
-    return attempt_out(a, drill)
+    return attempt_out(a, service.drill_of(session, a))

@@ -12,31 +12,39 @@ from sqlalchemy.orm import Session
 from claimops.claims.checklist import all_doc_types
 from claimops.clock import utcnow
 from claimops.errors import ClaimopsError, ValidationFailed
+from claimops.reporting.periods import parse_period
 from claimops.schemas import parse
 from claimops.team.drills import service
 from claimops.team.drills.models import Drill
 from claimops.team.drills.schemas import AttemptIn, DrillIn, EmergencyDrillIn, ReviewIn
+from claimops.team.redisplay import form_again
 from claimops.web.deps import SessionDep
 from claimops.web.pagekit import CsrfForm, Page, PageDep, form_values, redisplay, require_page, text, texts
 
 router = APIRouter(include_in_schema=False)
 
 
-def _list(page: Page, session: Session, **extra: Any) -> Response:
+def _list(page: Page, session: Session, period: str | None = None, **extra: Any) -> Response:
+    """The drills and the attempts; with a period, the attempts submitted in it (the dashboard's
+    drill score links here)."""
+    p = parse_period(period) if period else None
+    found = service.attempts(
+        session,
+        page.actor,
+        submitted_from=p.start_utc if p else None,
+        submitted_before=p.end_utc if p else None,
+    )
     return page.render(
-        "drills.html", drills=service.drills(session), attempts=service.attempts(session, page.actor), **extra
+        "drills.html", drills=service.drills(session), attempts=found, period=p.label if p else None, **extra
     )
 
 
 @router.get("/drills", response_class=HTMLResponse, dependencies=[require_page("drill.attempt")])
-def drills_page(page: PageDep, session: SessionDep) -> Response:
-    return _list(page, session, form={})
+def drills_page(page: PageDep, session: SessionDep, period: str | None = None) -> Response:
+    return _list(page, session, period, form={})
 
 
-def _build_again(page: Page, session: Session, exc: ClaimopsError) -> Response:
-    return _list(
-        page, session, form=form_values(page.form), error=page.error_text(exc), status_code=exc.status
-    )
+_build_again = form_again(_list)
 
 
 @router.post("/drills", dependencies=[require_page("drill.build")])
@@ -81,8 +89,7 @@ def start(number: str, form: CsrfForm, page: PageDep, session: SessionDep) -> Re
 
 def _attempt(page: Page, session: Session, attempt_id: int, **extra: Any) -> Response:
     attempt = service.get_attempt(session, page.actor, attempt_id)
-    drill = session.get(Drill, attempt.drill_id)
-    assert drill is not None
+    drill = service.drill_of(session, attempt)
     return page.render(
         "drill_attempt.html",
         attempt=attempt,

@@ -288,7 +288,14 @@ def drills(session: Session) -> list[Drill]:
     return list(session.scalars(select(Drill).order_by(Drill.id.desc())))
 
 
-def attempts(session: Session, actor: Actor, *, drill_id: int | None = None) -> list[AttemptView]:
+def attempts(
+    session: Session,
+    actor: Actor,
+    *,
+    drill_id: int | None = None,
+    submitted_from: datetime | None = None,
+    submitted_before: datetime | None = None,
+) -> list[AttemptView]:
     stmt = (
         select(DrillAttempt, Drill, User.username)
         .join(Drill, Drill.id == DrillAttempt.drill_id)
@@ -300,7 +307,38 @@ def attempts(session: Session, actor: Actor, *, drill_id: int | None = None) -> 
         stmt = stmt.where(DrillAttempt.trainee_id.in_(list(seen)))
     if drill_id is not None:
         stmt = stmt.where(DrillAttempt.drill_id == drill_id)
+    if submitted_from is not None:
+        stmt = stmt.where(DrillAttempt.submitted_at >= submitted_from)
+    if submitted_before is not None:
+        stmt = stmt.where(DrillAttempt.submitted_at < submitted_before)
     return [AttemptView(a, d, u) for a, d, u in session.execute(stmt).all()]
+
+
+def drill_of(session: Session, attempt: DrillAttempt) -> Drill:
+    drill = session.get(Drill, attempt.drill_id)
+    assert drill is not None  # drill_id is a foreign key
+    return drill
+
+
+def figures_by_kind(session: Session, start: datetime, end: datetime) -> list[tuple[str, int, int, float]]:
+    """Per drill kind, attempts scored in [start, end): (kind, drills, attempts, average score)."""
+    rows = session.execute(
+        select(
+            Drill.kind,
+            func.count(func.distinct(Drill.id)),
+            func.count(DrillAttempt.id),
+            func.avg(DrillAttempt.score),
+        )
+        .join(DrillAttempt, DrillAttempt.drill_id == Drill.id)
+        .where(
+            DrillAttempt.submitted_at >= start,
+            DrillAttempt.submitted_at < end,
+            DrillAttempt.score.is_not(None),
+        )
+        .group_by(Drill.kind)
+        .order_by(Drill.kind)
+    ).all()
+    return [(kind, drills, attempts, float(avg)) for kind, drills, attempts, avg in rows]
 
 
 def trainee_view(drill: Drill) -> dict[str, Any]:

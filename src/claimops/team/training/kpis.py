@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 EXPIRING_DAYS = 60  # a certification expiring within this many days is "expiring"
+CERT_STATES = ("current", "expiring", "expired")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from claimops.claims.models import Decision
 from claimops.clock import as_utc, local_date
 from claimops.team.drills.models import DrillAttempt
 from claimops.team.models import TeamMember
+from claimops.team.queries import changed_later
 from claimops.team.training.kpis import EnrolmentRow, TrainingKpis, cert_state, training_kpis
 from claimops.team.training.models import (
     Certification,
@@ -31,6 +32,16 @@ QUALITY_WINDOW_DAYS = 90
 
 def courses(session: Session) -> list[Course]:
     return list(session.scalars(select(Course).order_by(Course.kind, Course.code)))
+
+
+def required_courses(session: Session) -> list[tuple[str, Course]]:
+    """(role, course) for every course a role requires, by role."""
+    rows = session.execute(
+        select(RequiredCourse.role, Course)
+        .join(Course, Course.id == RequiredCourse.course_id)
+        .order_by(RequiredCourse.role, Course.code)
+    ).all()
+    return [(r, c) for r, c in rows]
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,10 @@ def sessions(
     if end is not None:
         stmt = stmt.where(TrainingSession.starts_at < end)
     return [SessionRow(*r) for r in session.execute(stmt).all()]
+
+
+def course_of(session: Session, ts: TrainingSession) -> Course | None:
+    return session.get(Course, ts.course_id)
 
 
 def attendees(session: Session, session_id: int) -> list[tuple[User, Enrolment]]:
@@ -148,10 +163,13 @@ def scope_ids(session: Session, visible: Collection[int] | None) -> list[int]:
     return list(session.scalars(select(User.id).where(User.active.is_(True))))
 
 
-def kpis(
-    session: Session, *, visible: Collection[int] | None, start: datetime, end: datetime, now: datetime
-) -> TrainingKpis:
-    ids = scope_ids(session, visible)
+def _kpi_rows(
+    session: Session, ids: list[int], *, start: datetime, end: datetime, now: datetime
+) -> tuple[
+    list[EnrolmentRow], list[tuple[int, date]], list[tuple[int, tuple[int, int]]], list[tuple[int, int]]
+]:
+    """The rows the KPIs add up, each with its person: enrolments of the period, certification
+    expiries, onboarding plans' progress, scored drill attempts of the period."""
     enrol = session.execute(
         select(
             Enrolment.user_id,
@@ -166,29 +184,83 @@ def kpis(
             Enrolment.user_id.in_(ids), TrainingSession.starts_at >= start, TrainingSession.starts_at < end
         )
     ).all()
-    expiries = session.scalars(select(Certification.expires_on).where(Certification.user_id.in_(ids)))
+    expiries = session.execute(
+        select(Certification.user_id, Certification.expires_on).where(Certification.user_id.in_(ids))
+    ).all()
     plans = session.scalars(
         select(User).join(OnboardingPlan, OnboardingPlan.user_id == User.id).where(User.id.in_(ids))
     )
-    scores = session.scalars(
-        select(DrillAttempt.score).where(
+    scores = session.execute(
+        select(DrillAttempt.trainee_id, DrillAttempt.score).where(
             DrillAttempt.trainee_id.in_(ids),
             DrillAttempt.score.is_not(None),
             DrillAttempt.submitted_at >= start,
             DrillAttempt.submitted_at < end,
         )
-    )
-    return training_kpis(
-        headcount=len(ids),
-        enrolments=[
+    ).all()
+    return (
+        [
             EnrolmentRow(uid, minutes, as_utc(at) <= now, attended, score, passed)
             for uid, minutes, at, attended, score, passed in enrol
         ],
-        cert_expiries=list(expiries),
-        today=local_date(now),
-        onboarding=[onboarding_progress(session, u) for u in plans],
-        drill_scores=[int(s) for s in scores if s is not None],
+        [(uid, d) for uid, d in expiries],
+        [(u.id, onboarding_progress(session, u)) for u in plans],
+        [(uid, int(s)) for uid, s in scores if s is not None],
     )
+
+
+def kpis(
+    session: Session, *, visible: Collection[int] | None, start: datetime, end: datetime, now: datetime
+) -> TrainingKpis:
+    ids = scope_ids(session, visible)
+    enrolments, expiries, plans, scores = _kpi_rows(session, ids, start=start, end=end, now=now)
+    return training_kpis(
+        headcount=len(ids),
+        enrolments=enrolments,
+        cert_expiries=[d for _, d in expiries],
+        today=local_date(now),
+        onboarding=[p for _, p in plans],
+        drill_scores=[s for _, s in scores],
+    )
+
+
+def kpis_by_person(
+    session: Session, *, visible: Collection[int] | None, start: datetime, end: datetime, now: datetime
+) -> list[tuple[User, TrainingKpis]]:
+    """The same KPIs for each person in scope: the list behind the dashboard's training figures."""
+    ids = scope_ids(session, visible)
+    enrolments, expiries, plans, scores = _kpi_rows(session, ids, start=start, end=end, now=now)
+    users = session.scalars(select(User).where(User.id.in_(ids)).order_by(User.username))
+    return [
+        (
+            u,
+            training_kpis(
+                headcount=1,
+                enrolments=[e for e in enrolments if e.user_id == u.id],
+                cert_expiries=[d for uid, d in expiries if uid == u.id],
+                today=local_date(now),
+                onboarding=[p for uid, p in plans if uid == u.id],
+                drill_scores=[s for uid, s in scores if uid == u.id],
+            ),
+        )
+        for u in users
+    ]
+
+
+def certifications(
+    session: Session, *, visible: Collection[int] | None, today: date, state: str | None = None
+) -> list[tuple[User, Certification, str]]:
+    """Everyone's certifications in scope with their state (current, expiring, expired), soonest
+    expiry first; `state` keeps one of them."""
+    ids = scope_ids(session, visible)
+    rows = session.execute(
+        select(User, Certification)
+        .join(Certification, Certification.user_id == User.id)
+        .where(User.id.in_(ids))
+        .order_by(Certification.expires_on, User.username)
+    ).all()
+    out = [(u, c, cert_state(c.expires_on, today)) for u, c in rows]
+    return [r for r in out if state is None or r[2] == state]
 
 
 def expiring_certifications(
@@ -207,10 +279,23 @@ def expiring_certifications(
 
 
 @dataclass(frozen=True)
+class PersonBeforeAfter:
+    """One trained person's decisions in the window before and after their first session."""
+
+    user_id: int
+    first_session: datetime
+    before_n: int
+    before_stood: int
+    after_n: int
+    after_stood: int
+
+
+@dataclass(frozen=True)
 class QualityBeforeAfter:
     window_days: int
     people: int
     comparison: Comparison
+    by_person: tuple[PersonBeforeAfter, ...] = ()
 
 
 def quality_before_after(
@@ -221,9 +306,10 @@ def quality_before_after(
     end: datetime,
     window_days: int = QUALITY_WINDOW_DAYS,
 ) -> QualityBeforeAfter:
-    """Decisions that stood, in the `window_days` before and after each person's first attended
-    session of the period, pooled over the people trained (a share; compare_shares decides whether
-    the difference is more than noise)."""
+    """Decisions that stood (not changed on review, reopening or dispute: team.queries.changed_later),
+    in the `window_days` before and after each person's first attended session of the period, pooled
+    over the people trained (a share; compare_shares decides whether the difference is more than
+    noise)."""
     ids = scope_ids(session, visible)
     firsts = session.execute(
         select(Enrolment.user_id, func.min(TrainingSession.starts_at))
@@ -237,20 +323,25 @@ def quality_before_after(
         .group_by(Enrolment.user_id)
     ).all()
     window = timedelta(days=window_days)
-    nb = xb = na = xa = 0
+    people = []
     for uid, first in firsts:
         t = as_utc(first)
-        for lo, hi, after in ((t - window, t, False), (t, t + window, True)):
+        counts: list[int] = []
+        for lo, hi in ((t - window, t), (t, t + window)):
             n, changed = session.execute(
-                select(func.count(), func.count(case((Decision.current.is_(False), 1)))).where(
+                select(func.count(), func.count(case((changed_later(), 1)))).where(
                     Decision.decided_by == uid, Decision.decided_at >= lo, Decision.decided_at < hi
                 )
             ).one()
-            if after:
-                na, xa = na + n, xa + n - changed
-            else:
-                nb, xb = nb + n, xb + n - changed
-    return QualityBeforeAfter(window_days, len(firsts), compare_shares(xb, nb, xa, na))
+            counts += [int(n), int(n) - int(changed)]
+        people.append(PersonBeforeAfter(uid, t, *counts))
+    comparison = compare_shares(
+        sum(p.before_stood for p in people),
+        sum(p.before_n for p in people),
+        sum(p.after_stood for p in people),
+        sum(p.after_n for p in people),
+    )
+    return QualityBeforeAfter(window_days, len(firsts), comparison, tuple(people))
 
 
 def sessions_by_kind(

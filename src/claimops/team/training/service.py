@@ -52,7 +52,8 @@ def create_course(*, session: Session, actor: Actor, cmd: CourseIn) -> Course:
 def require_course(*, session: Session, actor: Actor, role: str, course: str) -> RequiredCourse:
     actor.require("training.manage")
     c = get_course(session, course)
-    role = Role(role).value
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed(f"no role {role!r}", code="ROLE_UNKNOWN")
     exists = session.scalar(
         select(RequiredCourse.id).where(RequiredCourse.role == role, RequiredCourse.course_id == c.id)
     )

@@ -1,11 +1,13 @@
+"""POST /claims/{n}/documents: the upload route, beside the claim it acts on (tagged documents)."""
+
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
+from claimops.claims.uploads import upload_document
 from claimops.documents.schemas import DocumentOut
-from claimops.documents.service import upload_document
 from claimops.documents.views import document_out
 from claimops.errors import PayloadTooLarge
 from claimops.web.deps import ActorDep, NowDep, RiskScorerDep, SessionDep, SettingsDep

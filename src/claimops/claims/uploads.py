@@ -1,3 +1,6 @@
+"""Receiving a claim's document: checked against the claim's checklist, stored by content, and the
+review run again. A claims use case (the documents package holds the table, the store and the shape)."""
+
 from __future__ import annotations
 
 from datetime import datetime

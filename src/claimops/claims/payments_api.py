@@ -1,11 +1,13 @@
+"""POST /claims/{n}/payments: the payment route, beside the claim it acts on (tagged payments)."""
+
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
+from claimops.claims.payouts import release_payment
 from claimops.payments.schemas import PaymentIn, PaymentOut
-from claimops.payments.service import release_payment
 from claimops.payments.views import payment_out
 from claimops.web.deps import ActorDep, NowDep, SessionDep
 from claimops.web.errors import responses

@@ -7,6 +7,9 @@ INSERT ... ON CONFLICT DO NOTHING, so of any number of racing requests exactly o
 find its row instead of failing their transaction. A payment releases its decision's `payable` (the
 approved total less what the claim had been paid); a trigger refuses any payment that would take the
 claim's payments above the decision's approved total, and that refusal is a 409 here.
+
+Paying is a claim transition, so this use case lives in claims; the payments package holds the
+table, the trigger's guard, the methods and the output shape.
 """
 
 from __future__ import annotations

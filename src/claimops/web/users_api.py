@@ -1,3 +1,6 @@
+"""The API's log in and out, the logged-in user and the access log: the users domain's HTTP edge, kept
+in web (beside login.py) because web authenticates through users, so users imports no web code."""
+
 from __future__ import annotations
 
 from datetime import datetime
