@@ -27,6 +27,7 @@ def api_router() -> APIRouter:
     from claimops.claims.documents_api import router as documents
     from claimops.claims.payments_api import router as payments
     from claimops.disputes.api import router as disputes
+    from claimops.investigations.api import router as investigations
     from claimops.notifications.api import router as notifications
     from claimops.partners.api import router as partners
     from claimops.policies.api import router as policies
@@ -57,6 +58,7 @@ def api_router() -> APIRouter:
     api.include_router(surveys)
     api.include_router(partners)
     api.include_router(disputes)
+    api.include_router(investigations)
     api.include_router(team)
     api.include_router(training)
     api.include_router(drills)
@@ -67,6 +69,7 @@ def page_router() -> APIRouter:
     """The workbench: each domain's pages, and logging in (web/login.py)."""
     from claimops.claims.pages import router as claims
     from claimops.disputes.pages import router as disputes
+    from claimops.investigations.pages import router as investigations
     from claimops.mining.pages import router as mining
     from claimops.partners.pages import router as partners
     from claimops.policies.pages import router as policies
@@ -91,6 +94,7 @@ def page_router() -> APIRouter:
         surveys,
         partners,
         disputes,
+        investigations,
         team,
         training,
         drills,
@@ -111,6 +115,9 @@ def install_claim_listeners(settings: Settings) -> None:
     from claimops.portal.staff_pages import messages_panel
 
     hooks.register_panel("messages", messages_panel)
+    from claimops.investigations.pages import investigations_panel
+
+    hooks.register_panel("investigations", investigations_panel)
 
 
 def create_app(

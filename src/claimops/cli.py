@@ -70,6 +70,15 @@ def _partner_commands() -> None:
 _partner_commands()
 
 
+def _investigation_commands() -> None:
+    from claimops.investigations.cli import app as investigations_app
+
+    app.add_typer(investigations_app, name="investigations")
+
+
+_investigation_commands()
+
+
 def _team_commands() -> None:
     from claimops.team.cli import team_app
 

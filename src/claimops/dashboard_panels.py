@@ -5,6 +5,7 @@ domain registers its provider below; reporting does not import it.
 
 from __future__ import annotations
 
+from claimops.investigations.panel import investigations_panel
 from claimops.partners.panel import insurer_choices, partners_panel
 from claimops.reporting.panels import PanelRegistry
 from claimops.surveys.panel import satisfaction_panel
@@ -16,5 +17,6 @@ def default_panels() -> PanelRegistry:
     panels.add("partners", partners_panel)
     panels.add("satisfaction", satisfaction_panel)
     panels.add("team", team_panel)
+    panels.add("investigations", investigations_panel)
     panels.insurers = insurer_choices
     return panels

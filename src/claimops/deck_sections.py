@@ -7,6 +7,7 @@ below; reporting does not import it.
 
 from __future__ import annotations
 
+from claimops.investigations.deck import investigations_section
 from claimops.mining.deck import mining_section
 from claimops.partners.deck import partners_section
 from claimops.reporting.deck.registry import SectionRegistry
@@ -18,6 +19,7 @@ from claimops.team.deck import team_section
 def default_sections() -> SectionRegistry:
     sections = outline()
     sections.add_slides("mining", mining_section)
+    sections.add_slides("mining", investigations_section)
     sections.add_slides("satisfaction", satisfaction_section)
     sections.add_filtered_slides("partners", partners_section)
     sections.add_slides("team", team_section)

@@ -5,6 +5,7 @@ from claimops.customers.models import ClaimMessage, Customer, CustomerAccount
 from claimops.db import Base
 from claimops.disputes.models import Dispute, DisputeStep
 from claimops.documents.models import Document
+from claimops.investigations.models import Investigation, InvestigationNote
 from claimops.mining.store.models import MiningModel, MiningResult
 from claimops.notifications.models import DeliveryLog, OutboxMessage
 from claimops.partners.models import (
@@ -66,6 +67,8 @@ __all__ = [
     "Enrolment",
     "Evaluation",
     "ImprovementAction",
+    "Investigation",
+    "InvestigationNote",
     "Insurer",
     "InsurerContact",
     "LoginThrottle",

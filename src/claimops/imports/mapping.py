@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from claimops.claims.history import SettlementCheck
 from claimops.errors import ValidationFailed
@@ -40,6 +41,13 @@ FIELDS: dict[str, bool] = {
     "paid_by": False,
     "provider": False,  # a provider's id or exact name (claims.provider_id)
     "insurer": False,  # an insurer's code (policies.insurer_id)
+    "provider_type": False,  # with it, a provider claimops lacks is created under the file's name
+    "customer_ref": False,  # the source system's customer id: claims of one customer stay one customer
+    "customer_name": False,
+    "customer_birth_date": False,
+    "customer_age": False,  # whole years on the incident day (when no birth date is given)
+    "fraud_confirmed": False,  # 1/0, true/false, 是/否 or values translated by [values.fraud_confirmed]
+    "investigation_conclusion": False,  # fraud_confirmed, not_confirmed, inconclusive
 }
 STATUSES = ("open", "closed", "withdrawn", "rejected")
 
@@ -56,6 +64,7 @@ class Mapping:
     # RULE: each paid amount is what claimops's settlement rule gives for the claimed amount and the
     # policy's terms. RECORDED: history from before claimops keeps its amounts, within the sum insured.
     settlement: SettlementCheck = SettlementCheck.RULE
+    timezone: str = "Asia/Shanghai"  # of the file's naive times
 
     def source(self, target: str) -> str | None:
         return self.columns.get(target)
@@ -92,6 +101,14 @@ def load_mapping(path: Path) -> Mapping:
             + ", ".join(s.value for s in SettlementCheck),
             code="MAPPING_INVALID",
         ) from None
+    timezone = str(options.get("timezone", "Asia/Shanghai"))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed(
+            f"options.timezone {timezone!r} is not a time zone name (e.g. Asia/Shanghai, UTC)",
+            code="MAPPING_INVALID",
+        ) from None
     values = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data.get("values", {}).items()}
     return Mapping(
         columns=columns,
@@ -101,4 +118,5 @@ def load_mapping(path: Path) -> Mapping:
         default_sum_insured=None if "sum_insured" not in policy else str(policy["sum_insured"]),
         denial_reason=str(options.get("denial_reason", "OTHER")),
         settlement=settlement,
+        timezone=timezone,
     )

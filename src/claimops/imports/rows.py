@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from claimops.claims.lifecycle import Action, Outcome, Status, transition
 from claimops.clock import SHANGHAI
@@ -58,6 +59,35 @@ class HistoricClaim:
     paid_by: str = ""
     provider: str = ""  # as the file names it: an id or a name (resolved by the import service)
     insurer: str = ""  # an insurer's code
+    provider_type: str = ""
+    customer_ref: str = ""
+    customer_birth_date: date | None = None
+    conclusion: str = ""  # the investigation's conclusion, "" when the row names none
+
+
+CONCLUSIONS = ("fraud_confirmed", "not_confirmed", "inconclusive")
+TRUE = frozenset({"1", "true", "t", "yes", "y", "是", "确认", "欺诈"})
+FALSE = frozenset({"0", "false", "f", "no", "n", "否", "", "未确认"})
+
+
+def parse_flag(value: Any) -> bool | None:
+    """A yes/no column: 1/0, true/false, 是/否 (after [values.<field>]); None when empty."""
+    text = _text(value).lower()
+    if not text:
+        return None
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise ValueError(f"not a yes/no value: {text!r}; map it under [values.fraud_confirmed]")
+
+
+def birth_from_age(age: int, on: date) -> date:
+    """A birth date that makes someone ``age`` whole years old on ``on`` (29 February → 28th)."""
+    try:
+        return on.replace(year=on.year - age)
+    except ValueError:
+        return on.replace(year=on.year - age, day=28)
 
 
 def _text(value: Any) -> str:
@@ -84,8 +114,9 @@ def parse_date(value: Any) -> date | None:
     raise ValueError(f"not a date: {text!r}")
 
 
-def parse_instant(value: Any) -> datetime | None:
-    """Timestamps with a time are Shanghai local unless they carry an offset; dates become noon."""
+def parse_instant(value: Any, zone: ZoneInfo = SHANGHAI) -> datetime | None:
+    """Timestamps with a time are local to ``zone`` (the mapping's, Shanghai by default) unless they
+    carry an offset; dates become noon."""
     text = _text(value)
     if not text:
         return None
@@ -101,7 +132,7 @@ def parse_instant(value: Any) -> datetime | None:
             assert day is not None
             stamp = datetime.combine(day, NOON)
     if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=SHANGHAI)
+        stamp = stamp.replace(tzinfo=zone)
     return stamp.astimezone(UTC)
 
 
@@ -123,6 +154,8 @@ def parse_amount(value: Any, places: int = 2) -> Decimal | None:
 class RowParser:
     def __init__(self, mapping: Mapping) -> None:
         self.m = mapping
+        zone = ZoneInfo(mapping.timezone)
+        self.instant = lambda value: parse_instant(value, zone)
 
     def get(self, raw: dict[str, Any], target: str) -> Any:
         col = self.m.source(target)
@@ -149,14 +182,14 @@ class RowParser:
 
         ref = field_("claim_ref", _text, True)
         incident = field_("incident_date", parse_date, True)
-        reported = field_("reported_at", parse_instant, True)
+        reported = field_("reported_at", self.instant, True)
         line_text = field_("line", _text, True)
         claimed = field_("claimed_amount", parse_amount, True)
         paid = field_("paid_amount", parse_amount) or Decimal("0.00")
-        accepted = field_("accepted_at", parse_instant)
-        decided = field_("decided_at", parse_instant)
-        paid_at = field_("paid_at", parse_instant)
-        closed = field_("closed_at", parse_instant)
+        accepted = field_("accepted_at", self.instant)
+        decided = field_("decided_at", self.instant)
+        paid_at = field_("paid_at", self.instant)
+        closed = field_("closed_at", self.instant)
         status = (field_("status", _text) or "").lower()
         sum_insured = field_("sum_insured", parse_amount)
         if sum_insured is None and self.m.default_sum_insured:
@@ -185,6 +218,31 @@ class RowParser:
                 errors.append(
                     RowError(number, "coinsurance_rate", f"must be between 0 and 1, got {rate_text!r}")
                 )
+        fraud = field_("fraud_confirmed", parse_flag)
+        conclusion = (field_("investigation_conclusion", _text) or "").lower()
+        if conclusion and conclusion not in CONCLUSIONS:
+            errors.append(
+                RowError(
+                    number,
+                    "investigation_conclusion",
+                    f"unknown conclusion {conclusion!r}; one of {', '.join(CONCLUSIONS)} "
+                    "(map it under [values.investigation_conclusion])",
+                )
+            )
+        if fraud is not None and conclusion and (conclusion == "fraud_confirmed") != fraud:
+            errors.append(RowError(number, "fraud_confirmed", f"contradicts the conclusion {conclusion!r}"))
+        if fraud and not conclusion:
+            conclusion = "fraud_confirmed"
+        born = field_("customer_birth_date", parse_date)
+        age_text = _text(self.get(raw, "customer_age"))
+        age: int | None = None
+        if age_text:
+            try:
+                age = int(float(age_text))
+                if not 0 <= age <= 120:
+                    raise ValueError
+            except ValueError:
+                errors.append(RowError(number, "customer_age", f"not an age in years: {age_text!r}"))
         if errors or ref is None or incident is None or reported is None or claimed is None or line is None:
             return None, errors
         if incident > reported.astimezone(SHANGHAI).date():
@@ -210,6 +268,8 @@ class RowParser:
         claim_number = f"{self.m.claim_prefix}{ref}"
         if len(claim_number) > 24:
             errors.append(RowError(number, "claim_ref", f"claim number {claim_number!r} is longer than 24"))
+        if born is None and age is not None:
+            born = birth_from_age(age, incident)
         if errors:
             return None, errors
         policy_number = _text(self.get(raw, "policy_number")) or self.m.policy_template.format(
@@ -230,7 +290,7 @@ class RowParser:
             coinsurance_rate=rate,
             effective_from=field_("effective_from", parse_date),
             effective_to=field_("effective_to", parse_date),
-            holder_name=_text(self.get(raw, "holder_name")),
+            holder_name=_text(self.get(raw, "holder_name")) or _text(self.get(raw, "customer_name"))[:100],
             holder_id_number=_text(self.get(raw, "holder_id_number")),
             region=_text(self.get(raw, "region"))[:32],
             channel=_text(self.get(raw, "channel"))[:32],
@@ -240,6 +300,10 @@ class RowParser:
             paid_by=_text(self.get(raw, "paid_by")),
             provider=_text(self.get(raw, "provider"))[:100],
             insurer=_text(self.get(raw, "insurer"))[:32],
+            provider_type=_text(self.get(raw, "provider_type")),
+            customer_ref=_text(self.get(raw, "customer_ref"))[:64],
+            customer_birth_date=born,
+            conclusion=conclusion,
         )
         try:
             claim.steps = rebuild_steps(claim, status, accepted, decided, paid_at, closed)

@@ -29,9 +29,11 @@ from claimops.customers.models import Customer
 from claimops.errors import ValidationFailed
 from claimops.imports.mapping import Mapping
 from claimops.imports.rows import HistoricClaim, RowError, RowParser
+from claimops.investigations.models import Investigation
 from claimops.masking import mask_text
 from claimops.money import ZERO, to_money
 from claimops.partners.models import Insurer, Provider
+from claimops.partners.rules import PROVIDER_TYPES
 from claimops.payments.models import Payment
 from claimops.policies.models import Policy
 from claimops.policies.terms import PolicyTerms
@@ -144,6 +146,7 @@ def import_claims(
                 code="IMPORT_REJECTED",
                 details={"error_report": str(report)},
             )
+    _create_providers(session, parsed, partners)
     for start in range(0, len(parsed), BATCH):
         _write(session, actor, parsed[start : start + BATCH], mapping, people, partners)
     return ImportResult(len(rows), len(parsed), len({e.row for e in errors}), errors, report)
@@ -187,6 +190,7 @@ class _Partners:
     providers: dict[str, int]
     insurers: dict[str, int]
     errors: list[RowError]
+    new_providers: dict[str, str]  # name -> type: named with a type in the file, not yet in claimops
 
 
 def _partners(session: Session, claims: list[HistoricClaim]) -> _Partners:
@@ -201,17 +205,62 @@ def _partners(session: Session, claims: list[HistoricClaim]) -> _Partners:
         providers.setdefault(name, pid)
     codes = sorted({c.insurer for c in claims if c.insurer})
     insurers = dict(session.execute(select(Insurer.code, Insurer.id).where(Insurer.code.in_(codes))).all())
-    errors = [
-        RowError(c.row, "provider", f"no provider {c.provider!r}")
-        for c in claims
-        if c.provider and c.provider not in providers
-    ]
+    errors: list[RowError] = []
+    new: dict[str, str] = {}
+    for c in claims:
+        if not c.provider or c.provider in providers:
+            continue
+        kind = _provider_type(c.provider_type)
+        if not c.provider_type:
+            errors.append(RowError(c.row, "provider", f"no provider {c.provider!r}"))
+        elif kind is None:
+            errors.append(
+                RowError(
+                    c.row,
+                    "provider_type",
+                    f"unknown provider type {c.provider_type!r}; one of {', '.join(PROVIDER_TYPES)}",
+                )
+            )
+        else:
+            new.setdefault(c.provider, kind)
     errors += [
         RowError(c.row, "insurer", f"no insurer with code {c.insurer!r}")
         for c in claims
         if c.insurer and c.insurer not in insurers
     ]
-    return _Partners(providers, insurers, errors)
+    return _Partners(providers, insurers, errors, new)
+
+
+# the Chinese names of the provider types (i18n partners.type) as another system's export writes them
+_TYPE_NAMES = {
+    "公估机构": "loss_assessor",
+    "公估": "loss_assessor",
+    "修理厂": "repair_shop",
+    "医院": "hospital",
+    "拖车救援": "towing",
+    "律师事务所": "legal",
+    "医疗审核": "medical_review",
+}
+
+
+def _provider_type(text: str) -> str | None:
+    value = text.strip()
+    if value.lower() in PROVIDER_TYPES:
+        return value.lower()
+    return _TYPE_NAMES.get(value)
+
+
+def _create_providers(session: Session, claims: list[HistoricClaim], partners: _Partners) -> None:
+    """Providers the file names with a type and claimops lacks, created as active under the file's name
+    (only those of rows that are imported)."""
+    wanted = {c.provider for c in claims if c.provider in partners.new_providers}
+    rows = [
+        {"name": name, "type": partners.new_providers[name], "region": "", "status": "active"}
+        for name in sorted(wanted)
+    ]
+    if rows:
+        for name, pid in session.execute(insert(Provider).returning(Provider.name, Provider.id), rows):
+            partners.providers[name] = pid
 
 
 def _existing_numbers(session: Session, numbers: list[str]) -> set[str]:
@@ -224,6 +273,16 @@ def _existing_numbers(session: Session, numbers: list[str]) -> set[str]:
 
 def _synthetic_id(policy_number: str) -> str:
     return "IMP" + hashlib.sha256(policy_number.encode()).hexdigest()[:20].upper()
+
+
+def _customer_key(c: HistoricClaim) -> str:
+    """The customer's ID number, else one derived from the source's customer id (so that one customer's
+    claims on several policies stay one customer), else one per policy."""
+    if c.holder_id_number:
+        return c.holder_id_number
+    if c.customer_ref:
+        return "IMPC" + hashlib.sha256(c.customer_ref.encode()).hexdigest()[:20].upper()
+    return _synthetic_id(c.policy_number)
 
 
 def _implied_policy(c: HistoricClaim) -> dict[str, Any]:
@@ -308,14 +367,20 @@ def _policies(session: Session, claims: list[HistoricClaim]) -> dict[str, tuple[
     todo = [first[n] for n in numbers if n not in known]
     if not todo:
         return known
-    id_numbers = {c.policy_number: c.holder_id_number or _synthetic_id(c.policy_number) for c in todo}
+    id_numbers = {c.policy_number: _customer_key(c) for c in todo}
     customers: dict[str, int] = dict(
         session.execute(
             select(Customer.id_number, Customer.id).where(Customer.id_number.in_(list(id_numbers.values())))
         ).all()
     )
     new_customers = [
-        {"name": c.holder_name or "导入客户", "id_number": idn, "phone": "", "region": c.region}
+        {
+            "name": c.holder_name or "导入客户",
+            "id_number": idn,
+            "phone": "",
+            "region": c.region,
+            "birth_date": c.customer_birth_date,
+        }
         for c in todo
         if (idn := id_numbers[c.policy_number]) not in customers
     ]
@@ -428,3 +493,39 @@ def _write(
         )
     write_claims(session, bulk, people=people.persons, settlement=mapping.settlement)
     session.flush()
+    _write_conclusions(session, actor, claims)
+
+
+def _write_conclusions(session: Session, actor: Actor, claims: list[HistoricClaim]) -> None:
+    """The file's investigation conclusions as closed investigations (trigger "import"): the fraud label
+    the risk models train on. The source does not say what was saved, so nothing is claimed."""
+    concluded = [c for c in claims if c.conclusion]
+    if not concluded:
+        return
+    ids = dict(
+        session.execute(
+            select(Claim.claim_number, Claim.id).where(
+                Claim.claim_number.in_([c.claim_number for c in concluded])
+            )
+        ).all()
+    )
+    rows: list[dict[str, Any]] = [
+        {
+            "claim_id": ids[c.claim_number],
+            "trigger": "import",
+            "reason": "",
+            "findings": [],
+            "investigator_name": "import",
+            "status": "closed",
+            "opened_at": c.reported_at,
+            "opened_by": actor.id,
+            "closed_at": c.steps[-1].at if c.steps else c.reported_at,
+            "closed_by": actor.id,
+            "conclusion": c.conclusion,
+            "reason_codes": [],
+            "amount_saved": ZERO,
+            "summary": "",
+        }
+        for c in concluded
+    ]
+    session.execute(insert(Investigation), rows)

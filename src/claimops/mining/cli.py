@@ -479,7 +479,12 @@ def train(
     except ClaimopsError as exc:
         _fail(exc.message)
     if output_format == "json":
-        typer.echo(json.dumps({"kind": kind, "version": version, "metrics": metrics}, ensure_ascii=False))
+        out: dict[str, Any] = {"kind": kind, "version": version, "metrics": metrics}
+        if "candidates" in metrics:  # the risk candidates compared on the same hold-out, and the choice
+            out.update(
+                model=metrics["model"], candidates=metrics["candidates"], selection=metrics["selection"]
+            )
+        typer.echo(json.dumps(out, ensure_ascii=False))
         return
     typer.echo(f"{kind} model v{version} (current), trained on {fitted.n_samples:,} claims reported {span}")
     typer.echo(format_metrics(kind, metrics))
@@ -530,6 +535,16 @@ def format_metrics(kind: str, m: dict[str, Any]) -> str:
             f"Brier {_f(m['brier'], 4)} (base rate alone {_f(m['brier_base_rate'], 4)}); "
             f"base rate {_f(m['base_rate'], 4)}"
         )
+        if "candidates" in m:
+            lines.append(f"model: {m['model']} — {m['selection']['why']}")
+            for name, c in m["candidates"].items():
+                lines.append(
+                    f"  {name:<9} ROC AUC {_f(c['roc_auc'], 3)}"
+                    f" · precision {_f(c['precision_at_capacity'], 3)}"
+                    f" · recall {_f(c['recall_at_capacity'], 3)}"
+                    f" · Brier {_f(c['brier'], 4)}"
+                    f" · calibration error {_f(c['calibration_error'], 4)}"
+                )
         lines.append("calibration by score decile (mean predicted → observed):")
         for b in m["reliability"]:
             lines.append(f"  {b['mean_predicted']:.4f} → {b['observed_rate']:.4f}  (n={b['n']:,})")

@@ -17,6 +17,8 @@ from claimops.errors import ValidationFailed
 from claimops.mining.data.loader import load_claims
 from claimops.mining.estimators.features import build_features
 from claimops.mining.estimators.rules import (
+    FLAGS,
+    WIDE_FIELDS,
     AssociationRules,
     FrequentItemsets,
     Itemizer,
@@ -201,7 +203,16 @@ def test_distinct_rules_drops_variants_of_a_better_rule() -> None:
 # Items the demo generator plants for each fraud pattern (src/claimops/demo/generator.py).
 PLANTED = {
     "auto_early_night_round": {"line=auto", "early_claim", "night_report", "round_amount"},
-    "health_repeat_provider": {"line=health", "same_provider", "frequent_claimant"},
+    # the claim-frequency windows name the repeat claims directly (one item instead of two or three)
+    "health_repeat_provider": {
+        "line=health",
+        "same_provider",
+        "frequent_claimant",
+        "prior_claims_30d>=2",
+        "prior_claims_90d>=2",
+        "prior_same_line_30d>=2",
+        "prior_same_line_90d>=2",
+    },
     "property_near_expiry_large": {"line=property", "near_expiry", "large_ratio", "amount_band=>=100000"},
 }
 
@@ -217,12 +228,15 @@ def test_top_fraud_rules_recover_the_planted_patterns(empty_engine: Engine) -> N
     ours = FrequentItemsets(min_support=0.01, max_len=3).fit(X).itemsets_
     assert_same_itemsets(ours, fpgrowth(X, min_support=0.01, use_colnames=True, max_len=3))
     assert len(ours) > 500
+    wide = Itemizer(fields=WIDE_FIELDS, flags=FLAGS, outcomes=("fraud",), frequency_min=2).fit_transform(
+        table
+    )
     for pattern, items in PLANTED.items():
         found = []
         for rule in out["rules"]:
-            if len(set(rule["antecedents"]) & items) < 2:
+            if len(set(rule["antecedents"]) & items) < min(2, len(rule["antecedents"])):
                 continue
-            covered = X[rule["antecedents"]].all(axis=1) & X["fraud"]
+            covered = wide[rule["antecedents"]].all(axis=1) & wide["fraud"]
             if (truth[covered] == pattern).mean() >= 0.9:
                 found.append(rule["rank"])
         assert found, f"{pattern}: not among {[r['text'] for r in out['rules']]}"

@@ -171,6 +171,7 @@ FEATURE_TABLE = pa.DataFrameSchema(
         "region": _col(IS_CATEGORY),
         "channel": _col(IS_CATEGORY),
         "provider_id": _col(IS_NUMBER),
+        "provider": _col(IS_CATEGORY),
         "claimed_amount": _col(IS_NUMBER, pa.Check.ge(0), nullable=False),
         "amount_band": _col(IS_CATEGORY, nullable=False),
         "round_amount": _col(IS_BOOL),
@@ -191,6 +192,9 @@ FEATURE_TABLE = pa.DataFrameSchema(
         "frequent_claimant": _col(IS_BOOL),
         "customer_age": _col(IS_NUMBER, pa.Check.in_range(0, 130)),
         "customer_gender": _col(IS_CATEGORY),
+        # the customer's claims in each of the builder's windows: any line, and the claim's own line
+        r"prior_claims_\d+d": pa.Column(checks=[IS_INTEGER, pa.Check.ge(0)], regex=True, required=False),
+        r"prior_same_line_\d+d": pa.Column(checks=[IS_INTEGER, pa.Check.ge(0)], regex=True, required=False),
     },
     index=pa.Index(int, name="claim_id", unique=True),
     strict=True,

@@ -61,6 +61,13 @@ GROUND_TRUTH = table(
     column("pattern", String),
 )
 
+# Investigations and providers are read by table name, so that mining imports neither domain (both sit
+# above it): an investigation's conclusion is the fraud label; a provider's name is what rules quote.
+INVESTIGATIONS = table(
+    "investigations", column("claim_id", Integer), column("conclusion", String), column("status", String)
+)
+PROVIDERS = table("providers", column("id", Integer), column("name", String))
+
 DATE_COLUMNS = ("incident_date", "effective_from", "effective_to", "birth_date")
 TIMESTAMP_COLUMNS = ("reported_at", "accepted_at", "decided_at", "paid_at", "completed_at")
 MONEY_COLUMNS = (
@@ -85,6 +92,7 @@ STRING_COLUMNS = (
     "gender",
     "id_number",
     "fraud_pattern",
+    "provider",
 )
 COUNT_COLUMNS = ("decisions_count", "payments_count", "docs_received", "required_docs_received")
 
@@ -136,6 +144,15 @@ def claims_select(
         .group_by(Payment.claim_id)
         .subquery("pay")
     )
+    concluded = (
+        select(
+            INVESTIGATIONS.c.claim_id.label("claim_id"),
+            func.max(case((INVESTIGATIONS.c.conclusion == "fraud_confirmed", 1), else_=0)).label("confirmed"),
+            func.count(INVESTIGATIONS.c.conclusion).label("conclusions"),
+        )
+        .group_by(INVESTIGATIONS.c.claim_id)
+        .subquery("conc")
+    )
     investigated = (
         select(ClaimEvent.claim_id.label("claim_id"))
         .where(ClaimEvent.to_status == "investigating")
@@ -173,6 +190,7 @@ def claims_select(
         Claim.approved_amount,
         Claim.paid_amount,
         Claim.provider_id,
+        PROVIDERS.c.name.label("provider"),
         Claim.reopen_count,
         Claim.straight_through,
         Policy.effective_from,
@@ -190,7 +208,9 @@ def claims_select(
         decisions.c.decided_at,
         func.coalesce(decisions.c.decisions_count, 0).label("decisions_count"),
         decisions.c.approved_total,
-        (investigated.c.claim_id.is_not(None)).label("investigated"),
+        (investigated.c.claim_id.is_not(None) | concluded.c.claim_id.is_not(None)).label("investigated"),
+        func.coalesce(concluded.c.confirmed, 0).label("fraud_confirmed"),
+        func.coalesce(concluded.c.conclusions, 0).label("conclusions"),
         func.coalesce(payments.c.payments_count, 0).label("payments_count"),
         payments.c.payments_total,
         payments.c.paid_at,
@@ -208,6 +228,8 @@ def claims_select(
         .outerjoin(decisions, decisions.c.claim_id == Claim.id)
         .outerjoin(payments, payments.c.claim_id == Claim.id)
         .outerjoin(investigated, investigated.c.claim_id == Claim.id)
+        .outerjoin(concluded, concluded.c.claim_id == Claim.id)
+        .outerjoin(PROVIDERS, PROVIDERS.c.id == Claim.provider_id)
         .outerjoin(documents, documents.c.claim_id == Claim.id)
     )
     if ground_truth:
@@ -263,13 +285,15 @@ def iter_claims(
         stmt = claims_select(since=since, until=until, lines=lines, id_number=id_number, ground_truth=truth)
         stmt = stmt.execution_options(stream_results=True, max_row_buffer=chunksize)
         names = [c.name for c in stmt.selected_columns]
+        labelled = has_conclusions(conn)
         empty = True
         for chunk in pd.read_sql(stmt, conn, chunksize=chunksize, coerce_float=False):
             if len(chunk):
                 empty = False
-                yield _normalise(chunk)
+                yield _normalise(chunk, labelled)
         if empty:
-            yield _normalise(pd.DataFrame({name: pd.Series([], dtype=object) for name in names}))
+            frame = pd.DataFrame({name: pd.Series([], dtype=object) for name in names})
+            yield _normalise(frame.astype({"fraud_confirmed": "int64", "conclusions": "int64"}), labelled)
     finally:
         if owned:
             conn.close()
@@ -359,6 +383,7 @@ def report_time_claims(session: Session) -> pd.DataFrame:
             Claim.reported_at,
             Claim.claimed_amount,
             Claim.provider_id,
+            PROVIDERS.c.name.label("provider"),
             Policy.effective_from,
             Policy.effective_to,
             Policy.sum_insured,
@@ -367,13 +392,14 @@ def report_time_claims(session: Session) -> pd.DataFrame:
         )
         .join(Policy, Policy.id == Claim.policy_id)
         .join(Customer, Customer.id == Claim.customer_id)
+        .outerjoin(PROVIDERS, PROVIDERS.c.id == Claim.provider_id)
         .order_by(Claim.id)
     )
     frame = pd.read_sql(stmt, session.connection(), coerce_float=False)
     return _normalise(frame).reset_index(drop=True)
 
 
-def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
+def _normalise(frame: pd.DataFrame, from_investigations: bool = False) -> pd.DataFrame:
     """Portable dtypes: the drivers return dates, aware datetimes, Decimals and ints differently."""
     out = frame.copy()
     for name in DATE_COLUMNS:
@@ -391,6 +417,8 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     for name in ("investigated", "straight_through"):
         if name in out:
             out[name] = out[name].astype(bool)
+    if "conclusions" in out:
+        out = _fraud_label(out, from_investigations)
     if "fraud" in out:
         out["fraud"] = out["fraud"].astype("boolean")
     for name in MONEY_COLUMNS:
@@ -400,6 +428,29 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
         if name in out:
             out[name] = out[name].astype("str")
     return out
+
+
+def _fraud_label(frame: pd.DataFrame, from_investigations: bool) -> pd.DataFrame:
+    """``fraud`` from investigation conclusions (confirmed fraud; a claim without one is not known to be
+    fraud) once any conclusion exists in the book; until then the demo's planted truth where it exists."""
+    confirmed = frame.pop("fraud_confirmed").astype("int64").to_numpy() > 0
+    frame.pop("conclusions")
+    if from_investigations:
+        frame["fraud"] = confirmed
+    return frame
+
+
+def has_conclusions(bind: Bind) -> bool:
+    """Whether any investigation in the database has a conclusion (then those are the fraud labels)."""
+    conn, owned = _connection(bind)
+    try:
+        found = conn.execute(
+            select(INVESTIGATIONS.c.claim_id).where(INVESTIGATIONS.c.conclusion.is_not(None)).limit(1)
+        ).first()
+        return found is not None
+    finally:
+        if owned:
+            conn.close()
 
 
 def select_claims(

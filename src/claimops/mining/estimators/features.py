@@ -49,8 +49,9 @@ DAY_S = 86_400
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-FEATURES = tuple(FEATURE_TABLE.columns)
-CATEGORICAL_FEATURES = ("line", "region", "channel", "amount_band", "customer_gender")
+# the fixed columns; the claim-frequency windows add prior_claims_<w>d and prior_same_line_<w>d
+FEATURES = tuple(name for name, col in FEATURE_TABLE.columns.items() if not col.regex)
+CATEGORICAL_FEATURES = ("line", "region", "channel", "amount_band", "customer_gender", "provider")
 FLAG_FEATURES = (
     "round_amount",
     "early_claim",
@@ -199,6 +200,9 @@ class FeatureBuilder(Estimator):
         ``prior_claims``: the customer's claims reported in this many days before the claim.
     frequent_claims : int
         ``frequent_claimant``: at least this many prior claims.
+    frequency_windows : sequence of int
+        Days of each claim-frequency window: ``prior_claims_<w>d`` counts the customer's claims (any
+        line) reported in the ``w`` days before the claim, ``prior_same_line_<w>d`` those of its line.
     amount_bands : sequence of float
         Band edges of the claimed amount in CNY; a band includes its lower edge.
     large_loss_quantile : float
@@ -249,6 +253,7 @@ class FeatureBuilder(Estimator):
         night_end_hour: int = 6,
         prior_window_days: int = 365,
         frequent_claims: int = 3,
+        frequency_windows: Sequence[int] = (30, 90),
         amount_bands: Sequence[float] = (1_000, 5_000, 20_000, 100_000),
         large_loss_quantile: float = 0.95,
         large_loss_amount: float | None = None,
@@ -260,6 +265,7 @@ class FeatureBuilder(Estimator):
         self.night_end_hour = night_end_hour
         self.prior_window_days = prior_window_days
         self.frequent_claims = frequent_claims
+        self.frequency_windows = frequency_windows
         self.amount_bands = amount_bands
         self.large_loss_quantile = large_loss_quantile
         self.large_loss_amount = large_loss_amount
@@ -274,6 +280,7 @@ class FeatureBuilder(Estimator):
             + sorted(seen - {str(x) for x in LINES}),
             "region": sorted(_text_or_na(frame, "region").dropna().unique().tolist()),
             "channel": sorted(_text_or_na(frame, "channel").dropna().unique().tolist()),
+            "provider": sorted(_text_or_na(frame, "provider").dropna().unique().tolist()),
         }
         amounts = cny(frame["claimed_amount"])
         if self.large_loss_amount is not None:
@@ -283,13 +290,18 @@ class FeatureBuilder(Estimator):
         else:
             q = amounts.groupby(lines.to_numpy(), sort=False).quantile(self.large_loss_quantile)
             self.large_loss_threshold_ = {str(k): float(v) for k, v in q.items()}
-        self.feature_names_ = list(FEATURES)
+        self.feature_names_ = [*FEATURES, *self.window_columns()]
         self.label_names_ = [
             *LABEL_COLUMNS,
             *(c for c in ("fraud", "fraud_pattern", "dispute", "satisfaction") if c in frame),
         ]
         self.n_samples_ = len(frame)
         return self
+
+    def window_columns(self) -> list[str]:
+        """The claim-frequency columns of the windows, any line first."""
+        days = [int(w) for w in getattr(self, "frequency_windows", ())]  # () in builders pickled before
+        return [f"prior_claims_{w}d" for w in days] + [f"prior_same_line_{w}d" for w in days]
 
     def fit_transform(self, X: pd.DataFrame, y: Any = None) -> FeatureTable:
         """``fit`` then ``transform`` on the same claims."""
@@ -313,6 +325,9 @@ class FeatureBuilder(Estimator):
         f["line"] = pd.Categorical(line, categories=self.categories_["line"])
         f["region"] = pd.Categorical(_text_or_na(frame, "region"), categories=self.categories_["region"])
         f["channel"] = pd.Categorical(_text_or_na(frame, "channel"), categories=self.categories_["channel"])
+        providers = self.categories_.get("provider", [])
+        named = _text_or_na(frame, "provider")
+        f["provider"] = pd.Categorical(named.where(named.isin(providers)), categories=providers)
         provider = frame["provider_id"] if "provider_id" in frame else pd.Series(pd.NA, index=frame.index)
         f["provider_id"] = pd.array(
             provider.to_numpy(dtype="float64", na_value=np.nan), dtype="Float64"
@@ -366,13 +381,17 @@ class FeatureBuilder(Estimator):
         f["prior_claims"] = prior
         f["same_provider_prior"] = prior_counts(_pairs(customer, f["provider_id"]), seconds, window)
         f["frequent_claimant"] = prior >= self.frequent_claims
+        same_line = _pairs(customer, line.to_numpy(dtype=object, na_value=np.nan))
+        for w in (int(w) for w in getattr(self, "frequency_windows", ())):
+            f[f"prior_claims_{w}d"] = prior_counts(customer, seconds, w * DAY_S)
+            f[f"prior_same_line_{w}d"] = prior_counts(same_line, seconds, w * DAY_S)
 
         born, gender = self._birth_and_gender(frame)
         birth = born.to_numpy(dtype="datetime64[D]")
         f["customer_age"] = _whole_years(birth, incident)
         f["customer_gender"] = pd.Categorical(gender, categories=["F", "M"])
 
-        features = pd.DataFrame(f, index=index)[list(FEATURES)]
+        features = pd.DataFrame(f, index=index)[[*FEATURES, *self.window_columns()]]
         labels = self._labels(frame, index, amount, line)
         features = validate(features, FEATURE_TABLE)
         labels = validate(labels, LABELS)

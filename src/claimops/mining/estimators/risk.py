@@ -378,12 +378,16 @@ def report_features(
     birth_date: date | None,
     gender: str | None,
     params: Mapping[str, Any],
+    provider: str | None = None,
+    windows: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """The risk model's inputs for one claim, as the feature table would compute them.
 
     ``params`` are the feature builder's (``FeatureBuilder.get_params()``); ``prior_claims`` counts the
     customer's claims reported in the ``prior_window_days`` before this one, ``same_provider_prior``
-    those at the same provider. ``reported_at`` is an aware instant (naive is taken as UTC).
+    those at the same provider. ``reported_at`` is an aware instant (naive is taken as UTC). The tree
+    model also reads ``provider`` (its name) and ``windows``: ``prior_claims_<w>d`` and
+    ``prior_same_line_<w>d`` counted as the feature table counts them.
     """
     nan = float("nan")
     amount = float(claimed_amount)
@@ -418,6 +422,8 @@ def report_features(
         "same_provider_prior": same_provider_prior,
         "frequent_claimant": prior_claims >= params["frequent_claims"],
         "customer_age": years,
+        "provider": provider or None,
+        **dict(windows or {}),
     }
 
 

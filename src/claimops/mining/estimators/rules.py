@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import combinations
 from typing import Any
@@ -30,11 +31,13 @@ from claimops.mining.estimators.base import Estimator, require_fitted
 from claimops.mining.estimators.features import FeatureTable
 
 __all__ = [
+    "BANDS",
     "DEFAULT_LABEL_PARAMS",
     "FIELDS",
     "FLAGS",
     "OUTCOMES",
     "RULE_COLUMNS",
+    "WIDE_FIELDS",
     "AssociationRules",
     "FrequentItemsets",
     "Itemizer",
@@ -47,6 +50,19 @@ Words = npt.NDArray[np.uint64]
 IntArray = npt.NDArray[np.int64]
 
 FIELDS = ("line", "region", "channel", "amount_band", "customer_gender", "age_band")
+# Items that reach beyond the red flags: the provider by name, the report hour, and bands of the claim
+# ratio, the days from inception and to expiry and the report delay (crossed with the line by the
+# miner itself: an itemset line=auto + report_delay=7-30 is the band "by line").
+BANDS: dict[str, tuple[str, tuple[float, ...]]] = {
+    "report_hour": ("report_hour", (4, 8, 12, 16, 20)),
+    "claim_ratio": ("claim_ratio", (0.1, 0.3, 0.5, 0.8)),
+    # edges apart from the flags' own thresholds (early_claim, near_expiry, late_report say those)
+    "policy_age": ("policy_age_days", (90, 180)),
+    "to_expiry": ("days_to_expiry", (30, 90)),
+    "report_delay": ("days_to_report", (1, 3, 7)),
+}
+WIDE_FIELDS = (*FIELDS, "provider", *BANDS)
+FREQUENCY = re.compile(r"^prior_(claims|same_line)_(\d+)d$")
 FLAGS = (
     "early_claim",
     "night_report",
@@ -97,6 +113,9 @@ class Itemizer(Estimator):
         Edges of the customer age bands.
     min_count : int
         Items true in fewer rows of the fitted data are left out.
+    frequency_min : int, optional
+        With it, each claim-frequency column of the feature table (``prior_claims_<w>d``,
+        ``prior_same_line_<w>d``) gives an item ``prior_claims_<w>d>=<frequency_min>``.
 
     Attributes
     ----------
@@ -115,6 +134,7 @@ class Itemizer(Estimator):
         large_ratio: float = 0.5,
         age_bands: Sequence[int] = (30, 45, 60),
         min_count: int = 1,
+        frequency_min: int | None = None,
     ) -> None:
         self.fields = fields
         self.flags = flags
@@ -122,6 +142,13 @@ class Itemizer(Estimator):
         self.large_ratio = large_ratio
         self.age_bands = age_bands
         self.min_count = min_count
+        self.frequency_min = frequency_min
+
+    def _frequency_items(self, frame: pd.DataFrame) -> list[str]:
+        k = getattr(self, "frequency_min", None)
+        if k is None:
+            return []
+        return [f"{name}>={int(k)}" for name in frame.columns if FREQUENCY.match(str(name))]
 
     def _columns(self, X: FeatureTable | pd.DataFrame) -> tuple[dict[str, Any], dict[str, Any]]:
         frame = X.frame() if isinstance(X, FeatureTable) else X
@@ -135,8 +162,19 @@ class Itemizer(Estimator):
                     age = frame["customer_age"].to_numpy(dtype=np.float64)
                     codes = np.where(np.isnan(age), -1, np.searchsorted(edges, age, side="right"))
                     cols[name] = pd.Categorical.from_codes(codes, _age_band_names(self.age_bands))
+            elif name in BANDS:
+                source, cuts = BANDS[name]
+                if source in frame:
+                    values = frame[source].to_numpy(dtype=np.float64, na_value=np.nan)
+                    codes = np.where(
+                        np.isnan(values), -1, np.searchsorted(np.asarray(cuts), values, side="right")
+                    )
+                    cols[name] = pd.Categorical.from_codes(codes, _band_names(cuts))
             elif name in frame:
                 cols[name] = pd.Categorical(frame[name])
+        for item in self._frequency_items(frame):
+            column, _, least = item.partition(">=")
+            cols[item] = frame[column].to_numpy(dtype=np.int64) >= int(least)
         derived = {
             "same_provider": lambda: frame["same_provider_prior"].to_numpy() >= 1,
             "large_ratio": lambda: frame["claim_ratio"].to_numpy(dtype=np.float64) >= self.large_ratio,
@@ -162,12 +200,29 @@ class Itemizer(Estimator):
                     for level, c in zip(cat.categories, counts, strict=True)
                     if c >= self.min_count
                 ]
-        for name in (*self.flags, *self.outcomes):
+        frame = X.frame() if isinstance(X, FeatureTable) else X
+        for name in (*self.flags, *self._frequency_items(frame), *self.outcomes):
             if name in cols and int(cols[name].sum()) >= self.min_count:
                 items.append(name)
         self.items_ = items
+        self.items_ = self._without_twins(X, items)
         self.params_ = params
         return self
+
+    def _without_twins(self, X: FeatureTable | pd.DataFrame, items: list[str]) -> list[str]:
+        """Leave out a band or provider item true on exactly the claims of another item (a band below
+        30 days from inception is the early-claim flag again): twins only split one rule in two."""
+        matrix = self.transform(X)
+        wide = {*BANDS, "provider"}
+        first = sorted(items, key=lambda item: item.partition("=")[0] in wide)  # the flags win ties
+        seen: set[bytes] = set()
+        twins: set[str] = set()
+        for item in first:
+            key = np.packbits(matrix[item].to_numpy(dtype=bool)).tobytes()
+            if key in seen:
+                twins.add(item)
+            seen.add(key)
+        return [item for item in items if item not in twins]
 
     def transform(self, X: FeatureTable | pd.DataFrame) -> pd.DataFrame:
         """Boolean one-hot frame, one column per item of ``items_`` (same row order as ``X``)."""
@@ -177,7 +232,9 @@ class Itemizer(Estimator):
         out: dict[str, Any] = {}
         for item in self.items_:
             name, _, level = item.partition("=")
-            if level or name in self.fields:
+            if ">=" in item and FREQUENCY.match(item.partition(">=")[0]):
+                out[item] = cols[item] if item in cols else np.zeros(len(index), dtype=bool)
+            elif level or name in self.fields:
                 if name in cols:
                     cat = cols[name]
                     out[item] = np.asarray(cat == level, dtype=bool)
@@ -197,6 +254,15 @@ class Itemizer(Estimator):
         return item_label(item, lang, params)
 
 
+def _band_names(edges: Sequence[float]) -> list[str]:
+    values = [f"{float(e):g}" for e in edges]
+    return [
+        f"<{values[0]}",
+        *(f"{a}-{b}" for a, b in zip(values, values[1:], strict=False)),
+        f">={values[-1]}",
+    ]
+
+
 def _amount(value: str) -> str:
     return f"{float(value):,.0f}"
 
@@ -204,6 +270,9 @@ def _amount(value: str) -> str:
 def item_label(item: str, lang: str = "zh", params: Mapping[str, Any] | None = None) -> str:
     """An item in plain words: ``line=auto`` → 车险, ``early_claim`` → 投保后30天内出险, …"""
     p = {**DEFAULT_LABEL_PARAMS, **(params or {})}
+    column, ge, least = item.partition(">=")
+    if ge and (m := FREQUENCY.match(column)):
+        return t(f"mining.item.prior_{m[1]}", lang, window=m[2], claims=least)
     name, sep, level = item.partition("=")
     if not sep:
         if name == "large_ratio":
@@ -232,8 +301,15 @@ def item_label(item: str, lang: str = "zh", params: Mapping[str, Any] | None = N
             return t(f"mining.item.{kind}_above", lang, low=fmt(level[2:]))
         low, _, high = level.partition("-")
         return t(f"mining.item.{kind}_between", lang, low=fmt(low), high=fmt(high))
-    if name in ("region", "channel"):
+    if name in ("region", "channel", "provider"):
         return t(f"mining.item.{name}", lang, value=level)
+    if name in BANDS:
+        if level.startswith("<"):
+            return t(f"mining.item.{name}_below", lang, high=level[1:])
+        if level.startswith(">="):
+            return t(f"mining.item.{name}_above", lang, low=level[2:])
+        low, _, high = level.partition("-")
+        return t(f"mining.item.{name}_between", lang, low=low, high=high)
     return f"{name}={level}"
 
 

@@ -30,8 +30,8 @@ from claimops.mining.data.loader import load_claims, select_claims
 from claimops.mining.estimators.features import FeatureTable, build_features
 from claimops.mining.estimators.quality import CleaningPipeline, DataQuality
 from claimops.mining.estimators.rules import (
-    FIELDS,
     FLAGS,
+    WIDE_FIELDS,
     AssociationRules,
     FrequentItemsets,
     Itemizer,
@@ -44,6 +44,7 @@ from claimops.mining.estimators.segments import ClaimSegments, CustomerSegments,
 Source: TypeAlias = Engine | Connection | Session | pd.DataFrame
 TARGETS = ("denied", "fraud", "large_loss", "investigated", "dispute")
 MIN_CLAIMS = {"rules": 50, "segments": 20}
+FREQUENT_MIN = 2  # prior claims in a window that make an item (prior_claims_90d>=2)
 # Filled as a claim moves through its stages (or only for some claims, e.g. investigated ones).
 STAGE_COLUMNS = frozenset(
     {
@@ -63,6 +64,7 @@ STAGE_COLUMNS = frozenset(
         "payment_s",
         "handling_s",
         "provider_id",
+        "provider",
     }
 )
 GROUND_TRUTH = frozenset({"fraud", "fraud_pattern"})  # the demo's answer key, not data to check
@@ -200,7 +202,8 @@ def rules_for_table(
             details={"target": target},
         )
     # Only pre-report facts on the left and the one target on the right: no other outcome may explain it.
-    itemizer = Itemizer(fields=FIELDS, flags=FLAGS, outcomes=(target,))
+    # providers by name, report hours, ratio/inception/expiry/delay bands and claim frequency as items
+    itemizer = Itemizer(fields=WIDE_FIELDS, flags=FLAGS, outcomes=(target,), frequency_min=FREQUENT_MIN)
     X = itemizer.fit_transform(table)
     n = len(X)
     itemsets = FrequentItemsets(min_support=min_support, max_len=max_len).fit(X)

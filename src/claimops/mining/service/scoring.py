@@ -94,6 +94,7 @@ def score_for_review(*, session: Session, claim: Claim, settings: Settings) -> R
     version, bundle = found
     params = bundle.builder.get_params()
     prior, same_provider = _prior_claims(session, claim, days=params["prior_window_days"])
+    windows = _window_counts(session, claim, [int(w) for w in params.get("frequency_windows", ())])
     policy = claim.policy
     holder = policy.holder
     from claimops.mining.estimators.risk import report_features
@@ -113,6 +114,8 @@ def score_for_review(*, session: Session, claim: Claim, settings: Settings) -> R
         birth_date=holder.birth_date,
         gender=holder.gender,
         params=params,
+        provider=_provider_name(session, claim.provider_id),
+        windows=windows,
     )
     score = float(bundle.model.score(row)[0])
     return RiskResult(score=score, reasons=bundle.model.reasons(row)[0], version=version)
@@ -129,6 +132,35 @@ def _prior_claims(session: Session, claim: Claim, *, days: int) -> tuple[int, in
         )
     ).one()
     return int(row[0]), int(row[1])
+
+
+def _window_counts(session: Session, claim: Claim, days: list[int]) -> dict[str, int]:
+    """The customer's claims in each window before this one, any line and this claim's line."""
+    if not days:
+        return {}
+    rows = session.execute(
+        select(Claim.reported_at, Claim.line).where(
+            Claim.customer_id == claim.customer_id,
+            Claim.reported_at >= claim.reported_at - timedelta(days=max(days)),
+            Claim.reported_at < claim.reported_at,
+        )
+    ).all()
+    out: dict[str, int] = {}
+    for w in days:
+        since = claim.reported_at - timedelta(days=w)
+        within = [line for at, line in rows if at >= since]
+        out[f"prior_claims_{w}d"] = len(within)
+        out[f"prior_same_line_{w}d"] = sum(1 for line in within if line == claim.line)
+    return out
+
+
+def _provider_name(session: Session, provider_id: int | None) -> str | None:
+    if provider_id is None:
+        return None
+    from claimops.mining.data.loader import PROVIDERS
+
+    name = session.scalar(select(PROVIDERS.c.name).where(PROVIDERS.c.id == provider_id))
+    return None if name is None else str(name)
 
 
 def score_claims(

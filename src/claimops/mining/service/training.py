@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -23,11 +24,17 @@ from claimops.mining.data.loader import load_claims
 from claimops.mining.estimators.features import FeatureBuilder, FeatureTable
 from claimops.mining.estimators.predictions import TARGETS, OutcomeModel, outcome_metrics, outcome_target
 from claimops.mining.estimators.risk import RiskModel, check_enough, risk_metrics, risk_target, time_split
+from claimops.mining.estimators.risk_tree import TreeRiskModel
 from claimops.mining.store import registry
 from claimops.mining.store.models import MiningModel
 
 TRAINABLE = ("risk", *TARGETS)
 MIN_TEST_POSITIVES = 5
+# The risk candidates, simplest first. A later one is chosen only if its hold-out ROC AUC beats the
+# simplest by at least MARGIN: below that the difference is within what another hold-out would change,
+# and the logistic score is calibrated, cheaper and its reasons are one product.
+CANDIDATES: dict[str, type[RiskModel] | type[TreeRiskModel]] = {"logistic": RiskModel, "gbm": TreeRiskModel}
+MARGIN = 0.005
 
 
 @dataclass
@@ -35,7 +42,7 @@ class RiskBundle:
     """What the registry stores for ``risk``: the fitted feature builder and the model."""
 
     builder: FeatureBuilder
-    model: RiskModel
+    model: RiskModel | TreeRiskModel
 
 
 @dataclass
@@ -79,6 +86,14 @@ def fit_kind(kind: str, frame: pd.DataFrame, *, capacity: float = 0.05, test_sha
         raise ValidationFailed("capacity and test_share must lie between 0 and 1", code="BAD_MODEL")
     if len(frame) == 0:
         raise ValidationFailed(f"not enough data for the {kind} model: no claims", code="NOT_ENOUGH_DATA")
+    if kind != "risk" and "status" not in frame:
+        raise ValidationFailed(
+            f"the {kind} model learns from finished claims: the claims frame has no status column",
+            code="BAD_FRAME",
+            details={"missing": ["status"]},
+        )
+    if kind == "risk":
+        _require_labels(frame)
     builder = FeatureBuilder().fit(frame)
     table = builder.transform(frame)
     if kind == "risk":
@@ -86,18 +101,54 @@ def fit_kind(kind: str, frame: pd.DataFrame, *, capacity: float = 0.05, test_sha
     return _fit_outcome(kind, builder, table, frame, test_share=test_share)
 
 
+@dataclass
+class RiskSplit:
+    """The time-ordered split of the claims a risk model can learn from, with their features.
+
+    The hold-out features come from a builder fitted on the earlier claims only, and every feature of a
+    claim counts only claims reported before it (``prior_counts``), so no later claim informs an earlier
+    claim's features.
+    """
+
+    features: pd.DataFrame
+    y: npt.NDArray[np.bool_]
+    test: npt.NDArray[np.bool_]
+    reported: pd.Series
+    target: str
+
+
+def risk_split(frame: pd.DataFrame, test_share: float) -> RiskSplit:
+    """Usable claims, their labels and the hold-out (the latest ``test_share`` by report time)."""
+    _require_labels(frame)
+    builder = FeatureBuilder().fit(frame)
+    data = risk_target(builder.transform(frame).labels, frame["status"] if "status" in frame else None)
+    usable = data.usable
+    reported = frame["reported_at"][usable]
+    check_enough(
+        len(reported), int(data.y[usable].sum()), min_rows=200, min_positives=20, what="(all claims)"
+    )
+    test = time_split(reported, test_share)
+    train_rows = frame.loc[usable].loc[~test]
+    earlier = FeatureBuilder().fit(train_rows)  # levels and thresholds from the earlier claims only
+    features = earlier.transform(frame).features[usable]
+    return RiskSplit(features, data.y[usable], test, reported, data.target)
+
+
+def _require_labels(frame: pd.DataFrame) -> None:
+    if "fraud" not in frame and "status" not in frame:
+        raise ValidationFailed(
+            "the claims frame has neither a fraud label (investigation conclusions) nor a status column "
+            "to tell finished claims: the risk model has nothing to learn from",
+            code="BAD_FRAME",
+            details={"missing": ["fraud", "status"]},
+        )
+
+
 def _fit_risk(
     builder: FeatureBuilder, table: FeatureTable, frame: pd.DataFrame, *, capacity: float, test_share: float
 ) -> Fitted:
-    data = risk_target(table.labels, frame["status"])
-    usable = data.usable
-    features, y = table.features[usable], data.y[usable]
-    reported = frame["reported_at"][usable]
-    model = RiskModel()
-    check_enough(
-        len(y), int(y.sum()), min_rows=model.min_rows, min_positives=model.min_positives, what="(all claims)"
-    )
-    test = time_split(reported, test_share)
+    split = risk_split(frame, test_share)
+    test, y = split.test, split.y
     check_enough(
         int(test.sum()),
         int(y[test].sum()),
@@ -105,11 +156,53 @@ def _fit_risk(
         min_positives=MIN_TEST_POSITIVES,
         what="hold-out (the latest claims)",
     )
-    held_out = RiskModel().fit(features[~test], y[~test])
-    metrics = risk_metrics(y[test], held_out.score(features[test]), capacity=capacity)
-    metrics.update(_split_facts(reported, test, data.target))
-    final = RiskModel().fit(features, y)
-    return _fitted("risk", RiskBundle(builder, final), metrics, final.get_params(), reported, model.min_rows)
+    compared: dict[str, dict[str, Any]] = {}
+    for name, kind in CANDIDATES.items():
+        held_out = kind().fit(split.features[~test], y[~test])
+        compared[name] = risk_metrics(y[test], held_out.score(split.features[test]), capacity=capacity)
+    chosen, why = choose(compared)
+    metrics = dict(compared[chosen])
+    metrics.update(_split_facts(split.reported, test, split.target))
+    metrics["model"] = chosen
+    metrics["candidates"] = {name: _summary(m) for name, m in compared.items()}
+    metrics["selection"] = {"margin": MARGIN, "metric": "roc_auc", "chosen": chosen, "why": why}
+    final = CANDIDATES[chosen]().fit(table.features.loc[split.features.index], y)
+    return _fitted(
+        "risk", RiskBundle(builder, final), metrics, final.get_params(), split.reported, final.min_rows
+    )
+
+
+def choose(compared: dict[str, dict[str, Any]]) -> tuple[str, str]:
+    """The candidate to make current and why: the simplest, unless another's hold-out ROC AUC is higher
+    by at least ``MARGIN`` (then the best of those)."""
+    names = list(compared)
+    base = names[0]
+    base_auc = compared[base]["roc_auc"] or 0.0
+    better = [n for n in names[1:] if (compared[n]["roc_auc"] or 0.0) >= base_auc + MARGIN]
+    if not better:
+        return base, (
+            f"{base}: no other candidate's hold-out ROC AUC beats its {base_auc:.3f} by {MARGIN} or more"
+        )
+    best = max(better, key=lambda n: compared[n]["roc_auc"] or 0.0)
+    auc = compared[best]["roc_auc"]
+    return best, f"{best}: hold-out ROC AUC {auc:.3f} against {base_auc:.3f} for {base} (margin {MARGIN})"
+
+
+def _summary(m: dict[str, Any]) -> dict[str, Any]:
+    """What the comparison shows of a candidate: ranking, at capacity, and calibration."""
+    gaps = [abs(b["mean_predicted"] - b["observed_rate"]) * b["n"] for b in m["reliability"]]
+    keys = (
+        "roc_auc",
+        "precision_at_capacity",
+        "recall_at_capacity",
+        "lift_at_capacity",
+        "brier",
+        "brier_base_rate",
+    )
+    return {
+        **{k: m[k] for k in keys},
+        "calibration_error": sum(gaps) / m["n"] if m["n"] else None,  # decile-weighted |predicted − observed|
+    }
 
 
 def _fit_outcome(
