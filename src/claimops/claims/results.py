@@ -14,6 +14,7 @@ from starlette.responses import Response
 from claimops.claims.lifecycle import Action, Status, allowed_actions
 from claimops.claims.models import Claim, ClaimEvent, Decision
 from claimops.claims.views import detail
+from claimops.masking import mask_text
 from claimops.payments.models import Payment
 from claimops.payments.views import payment_out
 from claimops.web.fastjson import FastJSON
@@ -42,7 +43,7 @@ def event_fields(e: ClaimEvent) -> dict[str, Any]:
         "to_status": e.to_status,
         "actor": e.actor,
         "at": e.at,
-        "note": e.note,
+        "note": mask_text(e.note) if e.note else e.note,
         "data": e.data,
     }
 

@@ -21,7 +21,7 @@ from claimops.claims.service import timing_row
 from claimops.documents.queries import documents_for
 from claimops.documents.views import document_out
 from claimops.i18n import t
-from claimops.masking import mask_name
+from claimops.masking import mask_name, mask_text
 from claimops.payments.queries import payments_for
 from claimops.payments.views import payment_out
 from claimops.users.models import User
@@ -97,7 +97,7 @@ def detail(session: Session, claim: Claim, lang: str = "zh") -> ClaimOut:
     base = summary(claim).model_dump()
     return ClaimOut(
         **base,
-        description=claim.description,
+        description=mask_text(claim.description),  # free text may carry a phone or an ID number
         outcome=claim.outcome,
         allowed_actions=[a.value for a in allowed_actions(Status(claim.status), payable=claim.payable > 0)],
         straight_through=claim.straight_through,
@@ -110,7 +110,7 @@ def detail(session: Session, claim: Claim, lang: str = "zh") -> ClaimOut:
                 to_status=e.to_status,
                 actor=e.actor,
                 at=e.at,
-                note=e.note,
+                note=mask_text(e.note) if e.note else e.note,
                 data=e.data,
             )
             for e in claim.events

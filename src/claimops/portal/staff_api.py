@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from claimops.masking import mask_text
 from claimops.portal.schemas import MessageOut
 from claimops.portal.service import post_staff_message, staff_messages
 from claimops.web.deps import ActorDep, NowDep, SessionDep
@@ -26,7 +27,7 @@ class StaffMessageIn(BaseModel):
 def messages(claim_number: str, session: SessionDep, actor: ActorDep) -> list[MessageOut]:
     actor.require("read")
     return [
-        MessageOut(sender=m.sender, author=m.author, body=m.body, at=m.at)
+        MessageOut(sender=m.sender, author=m.author, body=mask_text(m.body), at=m.at)
         for m in staff_messages(session=session, claim_number=claim_number)
     ]
 
@@ -42,4 +43,4 @@ def reply(
     claim_number: str, body: StaffMessageIn, session: SessionDep, actor: ActorDep, now: NowDep
 ) -> MessageOut:
     m = post_staff_message(session=session, actor=actor, claim_number=claim_number, body=body.body, now=now)
-    return MessageOut(sender=m.sender, author=m.author, body=m.body, at=m.at)
+    return MessageOut(sender=m.sender, author=m.author, body=mask_text(m.body), at=m.at)

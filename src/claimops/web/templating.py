@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from claimops.clock import fmt_local
 from claimops.i18n import t
-from claimops.masking import mask_name
+from claimops.masking import mask_name, mask_text
 
 templates = Jinja2Templates(directory=str(resources.files("claimops.web").joinpath("templates")))
 
@@ -27,6 +27,7 @@ templates.env.filters["money"] = _money
 templates.env.filters["local"] = fmt_local
 templates.env.filters["days"] = _days
 templates.env.filters["mask_name"] = mask_name
+templates.env.filters["mask_text"] = mask_text
 
 
 def context(lang: str, **extra: Any) -> dict[str, Any]:
