@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import BigInteger, Connection, Engine, case, cast, extract, func, insert, select
 
-from claimops.bulkload import Clock, Col, Format, Rows, Writer, opt, set_aside
+from claimops.bulkload import Col, Rows, opt
 from claimops.claims.columnar import DAY, Arr
 from claimops.claims.models import Claim, ClaimTiming
 from claimops.clock import as_utc, utcnow
 from claimops.customers.models import CustomerAccount
+from claimops.demo.columns import next_ids, write_columns
 from claimops.surveys.models import ImprovementAction, SurveyResponse
 from claimops.users.security import hash_password
 
@@ -122,7 +123,7 @@ def seed_customers(engine: Engine, *, seed: int = 42) -> CustomerSeedReport:
             u[:, 0] < 0.55, COMMENT_BASE[topic] + (u[:, 3] * COMMENT_COUNT[topic]).astype(np.int64), -1
         )
         answered_at = done + (after * DAY).astype(np.int64)
-        ids = _ids_from(conn, "survey_invitations", n)
+        ids = next_ids(conn, "survey_invitations", n)
         trigger = np.where(c["status"] == REJECTED, 0, np.where(c["outcome"] == DENIED, 1, 2))
         nonces = [
             f"{seed:04d}{i:012d}{r:015d}"[:32]
@@ -141,7 +142,7 @@ def seed_customers(engine: Engine, *, seed: int = 42) -> CustomerSeedReport:
             ("responded_at", opt("ts", np.where(responds, answered_at, -1))),
         ]
         r = np.flatnonzero(responds)
-        answer_ids = _ids_from(conn, "survey_responses", len(r))
+        answer_ids = next_ids(conn, "survey_responses", len(r))
         answers: Rows = [
             ("id", Col("int", answer_ids)),
             ("invitation_id", Col("int", ids[r])),
@@ -157,7 +158,7 @@ def seed_customers(engine: Engine, *, seed: int = 42) -> CustomerSeedReport:
             ("entered_by", Col("label", channel[r], table=["", "handler1"])),
         ]
         lo, hi = int(days.min()) - 1, last_day + 40
-        _write(conn, {"survey_invitations": invitations, "survey_responses": answers}, lo, hi)
+        write_columns(conn, {"survey_invitations": invitations, "survey_responses": answers}, lo, hi)
         reviews = _reviews(rng, last)
         conn.execute(insert(SurveyResponse), reviews)
         actions = _actions(action_start, last)
@@ -185,32 +186,6 @@ def _finished_claims(conn: Connection) -> dict[str, Arr]:
     cols = np.array(rows, dtype=np.int64).reshape(-1, 7)
     names_ = ("id", "customer", "status", "outcome", "handler", "handling", "completed_at")
     return {k: cols[:, i] for i, k in enumerate(names_)}
-
-
-def _ids_from(conn: Connection, table: str, n: int) -> Arr:
-    """Ids for new rows, assigned here as the claims loader does (the table is locked on PostgreSQL)."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-    first = int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").scalar_one())
-    return np.arange(first, first + n, dtype=np.int64)
-
-
-def _write(conn: Connection, tables: dict[str, Rows], day_lo: int, day_hi: int) -> None:
-    """Through the claims loader's writer, indexes (and on PostgreSQL foreign keys) set aside; on
-    SQLite the foreign keys stay on and check each row as it goes in."""
-    pg = conn.dialect.name == "postgresql"
-    aside = set_aside(conn, tuple(tables))
-    writer = Writer(conn.connection.driver_connection, Format(pg, day_lo, day_hi), Clock({}, {}))
-    for table, cols in tables.items():
-        writer.table(table, iter([cols]))
-    aside.restore_indexes()
-    if pg:
-        aside.restore_foreign_keys()
-        for table in tables:
-            conn.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 1) FROM {table}), (SELECT COUNT(*) > 0 FROM {table}))"
-            )
 
 
 def _accounts(conn: Connection) -> None:

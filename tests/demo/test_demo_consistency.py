@@ -1,4 +1,5 @@
-"""The demo's survey answers follow the claims (the seeding is array code; these are its promises)."""
+"""The demo's survey answers, assignments and disputes follow the claims (the seeding is array code;
+these are its promises)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import numpy as np
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from claimops.claims.models import Claim, ClaimTiming
+from claimops.claims.models import Claim, ClaimTiming, Decision
 from claimops.clock import as_utc, local_date
 from claimops.demo.bulk import seed_database
+from claimops.disputes.models import Dispute
+from claimops.partners.models import Assignment, Provider
 from claimops.surveys.models import ImprovementAction, SurveyInvitation, SurveyResponse
 
 END = date(2026, 9, 30)
@@ -19,6 +22,7 @@ END = date(2026, 9, 30)
 
 def test_demo_answers_follow_the_claims(empty_engine: Engine, tmp_path: Path) -> None:
     seed_database(empty_engine, claims=3000, seed=5, end=END, data_dir=tmp_path)
+    _partners(empty_engine)
     with Session(empty_engine) as s:
         finished = s.scalar(
             select(func.count())
@@ -70,3 +74,50 @@ def test_demo_answers_follow_the_claims(empty_engine: Engine, tmp_path: Path) ->
     assert after[ordinary].sum() > 20
     assert t[after & ordinary].mean() > t[~after & ordinary].mean() + 0.3
     assert action.started_on + timedelta(days=120) >= max(local_date(as_utc(r.completed_at)) for r in rows)
+
+
+def _partners(engine: Engine) -> None:
+    with Session(engine) as s:
+        assignments = s.execute(
+            select(
+                Assignment.claim_id,
+                Assignment.provider_id,
+                Provider.type,
+                Assignment.assigned_at,
+                Assignment.reported_at,
+                Assignment.cost,
+                Claim.reported_at,
+            )
+            .join(Provider, Provider.id == Assignment.provider_id)
+            .join(Claim, Claim.id == Assignment.claim_id)
+        ).all()
+        with_provider = s.scalar(select(func.count()).where(Claim.provider_id.is_not(None)))
+        disputes = s.execute(select(Dispute.claim_id, Dispute.opened_at, Dispute.decided_amount)).all()
+        denials = s.execute(
+            select(Decision.claim_id, Decision.decided_at).where(Decision.outcome.in_(("denied", "partial")))
+        ).all()
+    assert len(assignments) == min(with_provider or 0, 20_000)
+    assert all(a.assigned_at > a[6] for a in assignments)
+    # per provider: report days against its type's, and cost against its type's mean
+    days: dict[int, list[float]] = {}
+    cost: dict[int, list[float]] = {}
+    by_type: dict[str, list[float]] = {}
+    for a in assignments:
+        days.setdefault(a.provider_id, []).append((a.reported_at - a.assigned_at).total_seconds() / 86400)
+        cost.setdefault(a.provider_id, []).append(float(a.cost))
+        by_type.setdefault(a.type, []).append(float(a.cost))
+    type_of = {a.provider_id: a.type for a in assignments}
+    standard = {"loss_assessor": 3, "repair_shop": 2, "hospital": 5}
+    ratio = {p: np.mean(v) / standard[type_of[p]] for p, v in days.items() if len(v) >= 20}
+    assert any(r > 1.1 for r in ratio.values()) and any(
+        r < 0.8 for r in ratio.values()
+    )  # slower than standard
+    dear = {p: np.mean(v) / np.mean(by_type[type_of[p]]) for p, v in cost.items() if len(v) >= 20}
+    assert any(r > 1.15 for r in dear.values()) and any(r < 0.95 for r in dear.values())  # dearer than peers
+    # disputes come after a denial or a partial approval of the claim
+    assert len(disputes) >= 10
+    decided: dict[int, list[object]] = {}
+    for claim_id, at in denials:
+        decided.setdefault(claim_id, []).append(at)
+    for claim_id, opened, _ in disputes:
+        assert any(at < opened for at in decided.get(claim_id, [])), claim_id
