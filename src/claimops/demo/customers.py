@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from statistics import median
 
 import numpy as np
-from sqlalchemy import Engine, func, insert, select
-from sqlalchemy.orm import Session
+import pandas as pd
+from sqlalchemy import BigInteger, Connection, Engine, case, cast, extract, func, insert, select
 
+from claimops.bulkload import Col, Rows, opt
+from claimops.claims.columnar import DAY, Arr
 from claimops.claims.models import Claim, ClaimTiming
-from claimops.clock import as_utc, local_date
-from claimops.customers.models import Customer, CustomerAccount
-from claimops.db import unit_of_work
+from claimops.clock import as_utc, utcnow
+from claimops.customers.models import CustomerAccount
+from claimops.demo.columns import next_ids, write_columns
 from claimops.policies.models import Policy
-from claimops.surveys.models import ImprovementAction, SurveyInvitation, SurveyResponse
+from claimops.surveys.models import ImprovementAction, SurveyResponse
 from claimops.users.security import hash_password
 
 PORTAL_PASSWORD = "demo-portal-2026"
@@ -40,6 +41,13 @@ COMMENTS = {
     "amount": ["赔付金额比预期少，扣除的部分没说明", "赔款金额合理，满意"],
     "praise": ["处理很快，服务很好", "理赔顺利，非常满意", "流程简单，速度快，点赞"],
 }
+TOPIC = {topic: i for i, topic in enumerate(COMMENTS)}
+COMMENT_TABLE: list[str | None] = [*(text for texts in COMMENTS.values() for text in texts), ""]  # -1: none
+COMMENT_COUNT = np.array([len(texts) for texts in COMMENTS.values()], dtype=np.int64)
+COMMENT_BASE = np.cumsum(np.r_[0, COMMENT_COUNT])[:-1]
+CHANNELS: list[str | None] = ["online", "phone"]
+REJECTED, DENIED = 1, 1  # flags read from the claims (status rejected, outcome denied)
+SHANGHAI = 8 * 3600
 
 
 @dataclass(frozen=True)
@@ -52,126 +60,150 @@ class CustomerSeedReport:
 
 def seed_customers(engine: Engine, *, seed: int = 42) -> CustomerSeedReport:
     rng = np.random.default_rng(seed + 11)
-    with unit_of_work(engine) as session:
-        claims = session.execute(
-            select(
-                Claim.id,
-                Claim.customer_id,
-                Claim.status,
-                Claim.outcome,
-                Claim.handler_id,
-                Claim.updated_at,
-                ClaimTiming.handling_s,
-                ClaimTiming.review_s,
-                ClaimTiming.completed_at,
-            )
-            .join(ClaimTiming, ClaimTiming.claim_id == Claim.id)
-            .where(Claim.status.in_(("paid", "closed", "rejected")), ClaimTiming.completed_at.is_not(None))
-            .order_by(Claim.id)
-        ).all()
-        if not claims:
+    with engine.connect() as conn, conn.begin():
+        c = _finished_claims(conn)
+        n = len(c["id"])
+        if not n:
             return CustomerSeedReport(0, 0, 0, 0)
-        handling = [c.handling_s or 0 for c in claims]
-        typical = median(handling) or 1
-        per_handler: dict[int, list[float]] = {}
-        for c in claims:
-            if c.handler_id is not None:
-                per_handler.setdefault(c.handler_id, []).append((c.handling_s or 0) / typical)
+        handling = c["handling"]
+        typical = float(np.median(handling)) or 1.0
+        slow = handling / typical
         # a handler's record: how much faster than typical their claims finish (−0.4 … +0.4)
-        record = {h: float(np.clip(0.8 * (1 - median(v)), -0.4, 0.4)) for h, v in per_handler.items()}
-        last = max(local_date(as_utc(c.completed_at)) for c in claims)
+        handled = c["handler"] >= 0
+        record = np.zeros(n)
+        if handled.any():
+            medians = pd.Series(slow[handled]).groupby(c["handler"][handled]).median()
+            per = np.clip(0.8 * (1 - medians), -0.4, 0.4)
+            record[handled] = per.reindex(c["handler"][handled]).to_numpy()
+        done = c["completed_at"]
+        days = (done + SHANGHAI) // DAY  # local dates as day numbers
+        last_day = int(days.max())
+        last = date(1970, 1, 1) + timedelta(days=last_day)
         action_start = last - timedelta(days=120)
-        _accounts(session)
-        invitations, answers = [], []
-        for c in claims:
-            done = as_utc(c.completed_at)
-            channel = "phone" if rng.random() < 0.12 else "online"
-            inv = {
-                "claim_id": c.id,
-                "customer_id": c.customer_id,
-                "trigger": "rejected"
-                if c.status == "rejected"
-                else ("denied" if c.outcome == "denied" else "paid"),
-                "channel": channel,
-                "nonce": f"{seed:04d}{c.id:012d}{int(rng.integers(10**15)):015d}"[:32],
-                "sent_at": done,
-                "expires_at": done + timedelta(days=30),
-                "responded_at": None,
-            }
-            invitations.append(inv)
-            if rng.random() >= RESPONSE_RATE[channel]:
-                continue
-            slow = (c.handling_s or 0) / typical
-            denied = c.status == "rejected" or c.outcome == "denied"
-            base = 4.5 - 0.9 * max(slow - 1, 0) - (1.6 if denied else 0) + record.get(c.handler_id or -1, 0)
-            after_action = local_date(done) >= action_start
-            timeliness = base - 0.6 * min(slow, 3) + (0.7 if after_action else 0)
-            communication = base - 0.4 + (0.3 if after_action else 0)
+        _accounts(conn)
+        # every draw as a vector, one per claim, in a fixed order: same seed, same data
+        phone = rng.random(n) < 0.12
+        nonce_tail = rng.integers(10**15, size=n)
+        responds = rng.random(n) < np.where(phone, RESPONSE_RATE["phone"], RESPONSE_RATE["online"])
+        noise = rng.normal(0, 0.6, size=(n, 5))
+        nps_noise = rng.normal(0, 1.2, size=n)
+        u = rng.random((n, 4))  # comment or not, amount topic, attitude topic, which comment
+        after = rng.uniform(0.2, 6, size=n)
+        denied = (c["status"] == REJECTED) | (c["outcome"] == DENIED)
+        base = 4.5 - 0.9 * np.maximum(slow - 1, 0) - np.where(denied, 1.6, 0) + record
+        after_action = days >= last_day - 120
+        timeliness = base - 0.6 * np.minimum(slow, 3) + np.where(after_action, 0.7, 0)
+        communication = base - 0.4 + np.where(after_action, 0.3, 0)
 
-            def score(x: float) -> int:
-                return int(np.clip(round(x + rng.normal(0, 0.6)), 1, 5))
+        def score(x: Arr, k: int) -> Arr:
+            return np.clip(np.round(x + noise[:, k]), 1, 5).astype(np.int64)
 
-            overall = score(base)
-            t, cm, pro = score(timeliness), score(communication), score(base + 0.2)
-            nps = int(np.clip(round(2 * overall + rng.normal(0, 1.2)), 0, 10))
-            comment = ""
-            if rng.random() < 0.55:
-                weakest = min((t, "speed"), (cm, "communication"), (score(base - 0.3), "documents"))
-                if overall >= 4 and weakest[0] >= 4:
-                    topic = "praise"
-                elif denied and rng.random() < 0.5:
-                    topic = "amount"
-                else:
-                    topic = weakest[1] if rng.random() < 0.8 else "attitude"
-                options = COMMENTS[topic]
-                comment = options[int(rng.integers(len(options)))]
-            at = done + timedelta(days=float(rng.uniform(0.2, 6)))
-            inv["responded_at"] = at
-            answers.append(
-                {
-                    "claim_id": c.id,
-                    "channel": channel,
-                    "overall": overall,
-                    "timeliness": t,
-                    "communication": cm,
-                    "professionalism": pro,
-                    "nps": nps,
-                    "comment": comment,
-                    "responded_at": at,
-                    "entered_by": "handler1" if channel == "phone" else "",
-                    "_nonce": inv["nonce"],
-                }
-            )
-        session.execute(insert(SurveyInvitation), invitations)
-        rows = session.execute(select(SurveyInvitation.nonce, SurveyInvitation.id))
-        ids: dict[str, int] = dict(rows.all())  # rows are (nonce, id) pairs
-        for a in answers:
-            a["invitation_id"] = ids[a.pop("_nonce")]
+        overall, t, cm, pro = (
+            score(base, 0),
+            score(timeliness, 1),
+            score(communication, 2),
+            score(base + 0.2, 3),
+        )
+        docs = score(base - 0.3, 4)
+        nps = np.clip(np.round(2 * overall + nps_noise), 0, 10).astype(np.int64)
+        # the weakest of speed, communication and documents (ties: the name first in order)
+        weakest_key = np.stack([cm * 3 + 0, docs * 3 + 1, t * 3 + 2], axis=1)
+        weakest = np.argmin(weakest_key, axis=1)
+        weakest_score = np.min(weakest_key, axis=1) // 3
+        weakest_topic = np.array([TOPIC["communication"], TOPIC["documents"], TOPIC["speed"]])[weakest]
+        topic = np.where(
+            (overall >= 4) & (weakest_score >= 4),
+            TOPIC["praise"],
+            np.where(
+                denied & (u[:, 1] < 0.5),
+                TOPIC["amount"],
+                np.where(u[:, 2] < 0.8, weakest_topic, TOPIC["attitude"]),
+            ),
+        )
+        comment = np.where(
+            u[:, 0] < 0.55, COMMENT_BASE[topic] + (u[:, 3] * COMMENT_COUNT[topic]).astype(np.int64), -1
+        )
+        answered_at = done + (after * DAY).astype(np.int64)
+        ids = next_ids(conn, "survey_invitations", n)
+        trigger = np.where(c["status"] == REJECTED, 0, np.where(c["outcome"] == DENIED, 1, 2))
+        nonces = [
+            f"{seed:04d}{i:012d}{r:015d}"[:32]
+            for i, r in zip(c["id"].tolist(), nonce_tail.tolist(), strict=True)
+        ]
+        channel = phone.astype(np.int64)
+        invitations: Rows = [
+            ("id", Col("int", ids)),
+            ("claim_id", Col("int", c["id"])),
+            ("customer_id", Col("int", c["customer"])),
+            ("trigger", Col("label", trigger, table=["rejected", "denied", "paid"])),
+            ("channel", Col("label", channel, table=CHANNELS)),
+            ("nonce", Col("text", nonces)),
+            ("sent_at", Col("ts", done)),
+            ("expires_at", Col("ts", done + 30 * DAY)),
+            ("responded_at", opt("ts", np.where(responds, answered_at, -1))),
+        ]
+        r = np.flatnonzero(responds)
+        answer_ids = next_ids(conn, "survey_responses", len(r))
+        answers: Rows = [
+            ("id", Col("int", answer_ids)),
+            ("invitation_id", Col("int", ids[r])),
+            ("claim_id", Col("int", c["id"][r])),
+            ("channel", Col("label", channel[r], table=CHANNELS)),
+            ("overall", Col("int", overall[r])),
+            ("timeliness", Col("int", t[r])),
+            ("communication", Col("int", cm[r])),
+            ("professionalism", Col("int", pro[r])),
+            ("nps", Col("int", nps[r])),
+            ("comment", Col("label", comment[r], table=COMMENT_TABLE)),
+            ("responded_at", Col("ts", answered_at[r])),
+            ("entered_by", Col("label", channel[r], table=["", "handler1"])),
+        ]
+        lo, hi = int(days.min()) - 1, last_day + 40
+        write_columns(conn, {"survey_invitations": invitations, "survey_responses": answers}, lo, hi)
         reviews = _reviews(rng, last)
-        session.execute(insert(SurveyResponse), answers + reviews)
+        conn.execute(insert(SurveyResponse), reviews)
         actions = _actions(action_start, last)
-        session.execute(insert(ImprovementAction), actions)
-        accounts = session.scalar(select(func.count()).select_from(CustomerAccount)) or 0
-    return CustomerSeedReport(int(accounts), len(invitations), len(answers) + len(reviews), len(actions))
+        conn.execute(insert(ImprovementAction), actions)
+        accounts = conn.scalar(select(func.count()).select_from(CustomerAccount)) or 0
+    return CustomerSeedReport(int(accounts), n, len(r) + len(reviews), len(actions))
 
 
-def _accounts(session: Session) -> None:
+def _finished_claims(conn: Connection) -> dict[str, Arr]:
+    """The claims that ended (paid, closed or rejected), as columns; times as epoch seconds."""
+    rows = conn.execute(
+        select(
+            Claim.id,
+            Claim.customer_id,
+            case((Claim.status == "rejected", REJECTED), else_=0),
+            case((Claim.outcome == "denied", DENIED), else_=0),
+            func.coalesce(Claim.handler_id, -1),
+            func.coalesce(ClaimTiming.handling_s, 0),
+            cast(extract("epoch", ClaimTiming.completed_at), BigInteger),
+        )
+        .join(ClaimTiming, ClaimTiming.claim_id == Claim.id)
+        .where(Claim.status.in_(("paid", "closed", "rejected")), ClaimTiming.completed_at.is_not(None))
+        .order_by(Claim.id)
+    ).all()
+    cols = np.array(rows, dtype=np.int64).reshape(-1, 7)
+    names_ = ("id", "customer", "status", "outcome", "handler", "handling", "completed_at")
+    return {k: cols[:, i] for i, k in enumerate(names_)}
+
+
+def _accounts(conn: Connection) -> None:
     # claimants whose latest policy ends last: in force today, so a demo login can report a new claim
     latest = (
         select(Policy.customer_id, func.max(Policy.effective_to).label("ends"))
         .group_by(Policy.customer_id)
         .subquery()
     )
-    customers = session.scalars(
-        select(Customer.id)
-        .join(Claim, Claim.customer_id == Customer.id)
-        .join(latest, latest.c.customer_id == Customer.id)
-        .group_by(Customer.id, latest.c.ends)
-        .order_by(latest.c.ends.desc(), Customer.id)
+    customers = conn.scalars(
+        select(latest.c.customer_id)
+        .where(latest.c.customer_id.in_(select(Claim.customer_id)))
+        .order_by(latest.c.ends.desc(), latest.c.customer_id)
         .limit(PORTAL_ACCOUNTS)
     ).all()
     hashed = hash_password(PORTAL_PASSWORD)
-    session.execute(
+    conn.execute(
         insert(CustomerAccount),
         [
             {
@@ -181,6 +213,7 @@ def _accounts(session: Session) -> None:
                 "lang": "zh",
                 "active": True,
                 "token_version": 0,
+                "created_at": utcnow(),
             }
             for i, cid in enumerate(customers, start=1)
         ],

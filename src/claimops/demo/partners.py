@@ -13,21 +13,24 @@ import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Engine, func, insert, select, update
+import numpy as np
+from sqlalchemy import BigInteger, Connection, Engine, case, cast, extract, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from claimops.bulkload import Col, Rows, opt
+from claimops.claims.columnar import DAY, Arr
 from claimops.claims.models import Claim, ClaimEvent
 from claimops.clock import as_utc, local_date
 from claimops.config import Settings
 from claimops.db import unit_of_work
 from claimops.demo import names
+from claimops.demo.columns import next_ids, write_columns
 from claimops.disputes.schemas import DisputeIn, MoveIn
 from claimops.disputes.service import move, open_dispute
 from claimops.partners.models import (
     ActionItem,
     Agreement,
     AgreementFee,
-    Assignment,
     EmergencyCall,
     Evaluation,
     Insurer,
@@ -116,10 +119,11 @@ def seed_partners(
             full_name=PARTNER_USER[1],
         )
         insurer_ids = _insurers(session, rng, end)
-        for i, iid in enumerate(insurer_ids):
-            session.execute(update(Policy).where(Policy.id % len(insurer_ids) == i).values(insurer_id=iid))
+        # one pass over the policies: policy i goes to insurer i mod 3
+        by_rest = dict(enumerate(insurer_ids))
+        session.execute(update(Policy).values(insurer_id=case(by_rest, value=Policy.id % len(insurer_ids))))
         agreements = _providers_and_agreements(session, rng, end, user.id)
-        _assignments(session, rng, agreements, end)
+        _assignments(session.connection(), seed, agreements)
         manager = session.scalar(select(User).where(User.role == Role.MANAGER.value).order_by(User.id))
         if manager is not None:
             _disputes(session, rng, actor_for(manager, settings), settings, end)
@@ -260,70 +264,78 @@ def _providers_and_agreements(
     return out
 
 
-def _assignments(session: Session, rng: random.Random, agreements: dict[int, Agreement], end: date) -> None:
-    """Per provider a speed and a price of its own: some slower than the standard, some dearer than peers."""
-    rows = session.execute(
-        select(Claim.id, Claim.provider_id, Claim.reported_at)
-        .where(Claim.provider_id.is_not(None))
+def _assignments(conn: Connection, seed: int, agreements: dict[int, Agreement]) -> None:
+    """Per provider a speed and a price of its own: some slower than the standard, some dearer than
+    peers. Drawn as vectors over the latest claims with a provider, written through the bulk writer."""
+    rng = np.random.default_rng(seed + 13)
+    rows = conn.execute(
+        select(Claim.id, Claim.provider_id, cast(extract("epoch", Claim.reported_at), BigInteger))
+        .where(Claim.provider_id.in_(list(agreements)))
         .order_by(Claim.id.desc())
         .limit(20_000)
     ).all()
-    speed = {pid: rng.choice((0.4, 0.5, 0.6, 0.6, 0.7, 1.5)) for pid in agreements}
-    price = {pid: rng.choice((0.85, 0.95, 1.0, 1.05, 1.3, 1.5)) for pid in agreements}
-    types: dict[int, str] = {r[0]: r[1] for r in session.execute(select(Provider.id, Provider.type))}
-    batch = []
-    for cid, pid, reported in rows:
-        ag = agreements.get(pid) if pid is not None else None
-        if ag is None or pid is None:
-            continue
-        type_ = types[pid]
-        at = reported + timedelta(hours=rng.uniform(0.5, 6))
-        on_site, report, finish = STANDARDS.get(type_, (2, 1, None))
-        f = speed[pid] * rng.uniform(0.6, 1.3)
-        arrived = at + timedelta(hours=on_site * f) if on_site else None
-        reported_at = at + timedelta(days=(report or 3) * f)
-        finished = at + timedelta(days=finish * f) if finish else None
-        cost = Decimal(BASE_COST[type_] * price[pid] * rng.uniform(0.7, 1.3)).quantize(Decimal("0.01"))
-        batch.append(
-            {
-                "claim_id": cid,
-                "provider_id": pid,
-                "agreement_id": ag.id,
-                "kind": KIND_OF[type_],
-                "assigned_at": at,
-                "arrived_at": arrived,
-                "reported_at": reported_at,
-                "finished_at": finished,
-                "cost": cost,
-                "assigned_by": None,
-            }
-        )
-    if batch:
-        session.execute(insert(Assignment), batch)
-    session.flush()
+    if not rows:
+        return
+    cols = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    claim, provider, reported = cols[:, 0], cols[:, 1], cols[:, 2]
+    pids = np.array(sorted(agreements), dtype=np.int64)
+    speed_of = rng.choice(np.array((0.4, 0.5, 0.6, 0.6, 0.7, 1.5)), size=len(pids))
+    price_of = rng.choice(np.array((0.85, 0.95, 1.0, 1.05, 1.3, 1.5)), size=len(pids))
+    types = {int(i): str(t) for i, t in conn.execute(select(Provider.id, Provider.type))}
+    kinds = sorted(set(types.values()))
+    k = np.searchsorted(pids, provider)
+    type_ = np.array([kinds.index(types[int(p)]) for p in pids.tolist()])[k]
+    standard = np.array([STANDARDS.get(t, (2, 1, None)) for t in kinds], dtype=float)  # None: nan
+    on_site, report, finish = standard[type_, 0], standard[type_, 1], standard[type_, 2]
+    base_cost = np.array([BASE_COST[t] for t in kinds], dtype=float)[type_]
+    n = len(claim)
+    at = reported + (rng.uniform(0.5, 6, n) * 3600).astype(np.int64)
+    f = speed_of[k] * rng.uniform(0.6, 1.3, n)
+    cost = np.round(base_cost * price_of[k] * rng.uniform(0.7, 1.3, n) * 100).astype(np.int64)
+
+    def after(span: Arr, unit: int) -> Arr:
+        return np.where(np.isnan(span), -1, at + np.nan_to_num(span * f * unit).astype(np.int64))
+
+    agreement = np.array([agreements[int(p)].id for p in pids.tolist()], dtype=np.int64)[k]
+    kind_table: list[str | None] = [KIND_OF.get(t, t) for t in kinds]
+    ids = next_ids(conn, "assignments", n)
+    cols_: Rows = [
+        ("id", Col("int", ids)),
+        ("claim_id", Col("int", claim)),
+        ("provider_id", Col("int", provider)),
+        ("agreement_id", Col("int", agreement)),
+        ("kind", Col("label", type_, table=kind_table)),
+        ("assigned_at", Col("ts", at)),
+        ("arrived_at", opt("ts", after(on_site, 3600))),
+        ("reported_at", Col("ts", after(np.nan_to_num(report, nan=3.0), DAY))),
+        ("finished_at", opt("ts", after(finish, DAY))),
+        ("cost", Col("money", cost)),
+        ("assigned_by", Col("int", np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))),
+    ]
+    day_lo = int(at.min()) // DAY - 1
+    day_hi = int(at.max()) // DAY + 60
+    write_columns(conn, {"assignments": cols_}, day_lo, day_hi)
 
 
 def _disputes(session: Session, rng: random.Random, actor: Actor, settings: Settings, end: date) -> None:
     """On denied or partly approved claims that ended at least 90 days before the data's end."""
-    last_event = (
-        select(ClaimEvent.claim_id, func.max(ClaimEvent.at).label("at"))
-        .group_by(ClaimEvent.claim_id)
-        .subquery()
-    )
     limit_day = as_utc(datetime.combine(end - timedelta(days=90), datetime.min.time()))
-    rows = session.execute(
-        select(
-            Claim.claim_number, Claim.claimed_amount, Claim.approved_amount, Claim.outcome, last_event.c.at
-        )
-        .join(last_event, last_event.c.claim_id == Claim.id)
+    # a loaded claim's updated_at is the time of its last event (the demo loader writes it so)
+    candidates = session.scalars(
+        select(Claim.id)
         .where(
             Claim.outcome.in_(("denied", "partial")),
             Claim.status.in_(("closed", "paid")),
-            last_event.c.at < limit_day,
+            Claim.updated_at < limit_day,
         )
         .order_by(Claim.id)
     ).all()
-    chosen = rng.sample(rows, min(len(rows), 40))
+    picked = rng.sample(list(candidates), min(len(candidates), 40))
+    chosen = session.execute(
+        select(
+            Claim.claim_number, Claim.claimed_amount, Claim.approved_amount, Claim.outcome, Claim.updated_at
+        ).where(Claim.id.in_(picked))
+    ).all()
     for number, claimed, approved, _outcome, last in sorted(chosen, key=lambda r: r[4]):
         decided = approved or Decimal(0)
         gap = claimed - decided
