@@ -143,8 +143,11 @@ def test_partners_walk(workbench: Page, people: Live) -> None:
     page.click("#assign-form button[type=submit]")
     expect(page.locator("#assignments")).to_contain_text(open_claim)
     row = page.locator("#assignments tr", has_text=open_claim)
-    local = utcnow() + timedelta(hours=8 + 1)  # an hour after the assignment, in Beijing time
-    row.locator("input[name=arrived_at]").fill(local.strftime("%Y-%m-%dT%H:%M"))
+    # on site a moment after the assignment: Beijing time to the second, after the assignment's
+    # second has passed and never in the future
+    page.wait_for_timeout(1100)
+    local = utcnow() + timedelta(hours=8)
+    row.locator("input[name=arrived_at]").fill(local.strftime("%Y-%m-%dT%H:%M:%S"))
     row.locator("input[name=cost]").fill("750")
     row.locator("button[type=submit]").click()
     expect(page.locator("#assignments tr", has_text=open_claim)).to_contain_text("750.00")

@@ -48,16 +48,18 @@ def test_a_past_periods_open_list_shows_the_stage_then(
     client: TestClient, engine: Engine, settings: Settings
 ) -> None:
     with unit_of_work(engine) as session:
-        policy = make_policy(session, effective_from="2026-01-01", effective_to="2026-12-31")
-        number = Walk(session, settings, policy, datetime(2026, 4, 1, 2, tzinfo=UTC), "6000").number
+        policy = make_policy(session, effective_from="2016-01-01", effective_to="2016-12-31")
+        # a year of its own, and the claim withdrawn at the end: the shared database's KPIs stay as they were
+        walk = Walk(session, settings, policy, datetime(2016, 4, 1, 2, tzinfo=UTC), "6000")
+        number = walk.number
         actor = staff_actor(session, "partner")
         cmd = DisputeIn(
             claim_number=number, party="customer", reason="amount", disputed_amount=Decimal("5000")
         )
-        did = open_dispute(session=session, actor=actor, cmd=cmd, now=datetime(2026, 4, 10, 2, tzinfo=UTC)).id
+        did = open_dispute(session=session, actor=actor, cmd=cmd, now=datetime(2016, 4, 10, 2, tzinfo=UTC)).id
         for stage, day in (
-            ("negotiation", datetime(2026, 5, 1, 2, tzinfo=UTC)),
-            ("mediation", datetime(2026, 7, 15, 2, tzinfo=UTC)),
+            ("negotiation", datetime(2016, 5, 1, 2, tzinfo=UTC)),
+            ("mediation", datetime(2016, 7, 15, 2, tzinfo=UTC)),
         ):
             move(
                 session=session,
@@ -67,12 +69,13 @@ def test_a_past_periods_open_list_shows_the_stage_then(
                 now=day,
                 settings=settings,
             )
+        walk.do("withdraw", 130, note="客户撤回")
     pages = TestClient(client.app)
     page_login(pages, "manager")
-    then = pages.get("/disputes?period=2026-Q2&list=open&stage=negotiation").text
+    then = pages.get("/disputes?period=2016-Q2&list=open&stage=negotiation").text
     # in negotiation at the end of June, in mediation since July
     assert number in then and '<span class="stage-then">协商</span> → 调解' in then
-    assert number not in pages.get("/disputes?period=2026-Q2&list=open&stage=mediation").text
+    assert number not in pages.get("/disputes?period=2016-Q2&list=open&stage=mediation").text
 
 
 def test_the_dashboard_filters_by_insurer(client: TestClient, engine: Engine, settings: Settings) -> None:
@@ -82,13 +85,15 @@ def test_the_dashboard_filters_by_insurer(client: TestClient, engine: Engine, se
         insurer = Insurer(code=f"DASH-{utcnow().timestamp():.0f}", name="仪表盘财险")
         session.add(insurer)
         session.flush()
-        policy = make_policy(session, effective_from="2025-01-01", effective_to="2025-12-31")
+        # a month far from the KPI tests' periods, and withdrawn: no backlog left in the shared database
+        policy = make_policy(session, effective_from="2015-01-01", effective_to="2015-12-31")
         policy.insurer_id = insurer.id
-        Walk(session, settings, policy, datetime(2025, 2, 3, 2, tzinfo=UTC), "3000").do("accept", 1)
+        walk = Walk(session, settings, policy, datetime(2015, 2, 3, 2, tzinfo=UTC), "3000")
+        walk.do("accept", 1).do("withdraw", 1, note="客户撤回")
         insurer_id = insurer.id
     pages = TestClient(client.app)
     page_login(pages, "manager")
-    html = pages.get(f"/dashboard?period=2025-02&insurer_id={insurer_id}").text
+    html = pages.get(f"/dashboard?period=2015-02&insurer_id={insurer_id}").text
     assert f'<option value="{insurer_id}" selected>仪表盘财险</option>' in html
     assert 'id="kpi-accepted">1<' in html  # the insurer's one claim, not the month's others
     assert f"insurer_id={insurer_id}" in html.split('id="download-deck"')[0].rsplit("href=", 1)[1]

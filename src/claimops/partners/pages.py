@@ -180,8 +180,8 @@ def visit(
 ) -> Response:
     data = {k: text(form, k) for k in ("arrived_at", "reported_at", "finished_at", "cost") if text(form, k)}
     for k in ("arrived_at", "reported_at", "finished_at"):
-        if k in data and len(data[k]) == 16:  # a datetime-local field: Shanghai time
-            data[k] = data[k] + ":00+08:00"
+        if k in data and len(data[k]) in (16, 19):  # a datetime-local field (to the minute or second)
+            data[k] = data[k] + (":00" if len(data[k]) == 16 else "") + "+08:00"  # in Shanghai time
     service.record_visit(
         session=session, actor=page.actor, assignment_id=assignment_id, cmd=parse(VisitIn, data), now=utcnow()
     )
