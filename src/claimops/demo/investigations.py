@@ -22,17 +22,23 @@ from claimops.claims.lifecycle import Action
 from claimops.claims.models import Claim
 from claimops.demo import generator as g
 from claimops.demo.model import REVIEWERS
+from claimops.investigations.rules import CONCLUSIONS
 from claimops.users.models import User
 
 Arr = g.Arr
-REVIEW_CAUGHT = 0.8  # share of planted frauds without the stage that review sends to investigation
+REVIEW_CAUGHT = 0.95  # share of planted frauds without the stage that review sends to investigation
 INCONCLUSIVE = 0.15  # share of investigations of genuine claims that end without a finding either way
 # what review notices (claims/review.py codes), as bits
 FINDINGS = ("EARLY_CLAIM", "NEAR_EXPIRY", "LATE_REPORT", "LARGE_CLAIM", "ROUND_AMOUNT")
 TRIGGERS = ("finding", "random", "referral")
 REASONS = {"finding": "审核发现疑点，转调查", "random": "随机抽查", "referral": "理赔人员转介调查"}
 # reason codes of a confirmed fraud, by planted pattern (g.PATTERNS)
-FRAUD_CODES = ([], ["STAGED_INCIDENT"], ["PROVIDER_COLLUSION", "REPEAT_CLAIMANT"], ["INFLATED_AMOUNT"])
+FRAUD_CODES: tuple[list[str], ...] = (
+    [],
+    ["STAGED_INCIDENT"],
+    ["PROVIDER_COLLUSION", "REPEAT_CLAIMANT"],
+    ["INFLATED_AMOUNT"],
+)
 OTHER_CODES = (["DOCUMENTS_VERIFIED"], ["WITNESS_CONFIRMED"], ["NO_EVIDENCE"])
 INCONCLUSIVE_CODES = (["NO_EVIDENCE"], ["CUSTOMER_UNREACHABLE"])
 SUMMARIES = ("", "调查确认欺诈", "未发现欺诈", "证据不足，无法认定")
@@ -100,9 +106,7 @@ def build(data: g.DemoData, seed: int) -> dict[str, Arr]:
     # caught in review: opened between the start of review and the decision, closed at the decision
     span = np.maximum(decided[claim] - reviewed[claim], 0)
     opened = np.where(st, started[claim], reviewed[claim] + (span * uu[:, 1] * 0.5).astype(np.int64))
-    closed = np.where(
-        st, np.where(finished[claim] >= 0, finished[claim], withdrawn[claim]), decided[claim]
-    )
+    closed = np.where(st, np.where(finished[claim] >= 0, finished[claim], withdrawn[claim]), decided[claim])
     closed = np.where(closed >= opened, closed, -1)  # a withdrawal before the stage closes nothing
     investigator = np.where(cg, decider[claim], starter[claim])
     investigator = np.where(investigator >= 0, investigator, REVIEWERS[0])
@@ -163,14 +167,11 @@ def _rows(inv: dict[str, Arr], claim0: int, users: Arr) -> Rows:
         ("opened_by", user),
         ("closed_at", opt("ts", inv["closed_at"])),
         ("closed_by", closed_by),
-        ("conclusion", Col("label", inv["conclusion"], table=[None, *_CONCLUSIONS])),
+        ("conclusion", Col("label", inv["conclusion"], table=[None, *CONCLUSIONS])),
         ("reason_codes", Col("label", inv["reasons"], table=reason_lists)),
         ("amount_saved", Col("money", inv["saved"])),
         ("summary", Col("label", inv["conclusion"], table=list(SUMMARIES))),
     ]
-
-
-_CONCLUSIONS = ("fraud_confirmed", "not_confirmed", "inconclusive")
 
 
 def seed_investigations(engine: Engine, data: g.DemoData, *, seed: int) -> int:
@@ -179,7 +180,9 @@ def seed_investigations(engine: Engine, data: g.DemoData, *, seed: int) -> int:
     if not len(inv["claim"]):
         return 0
     times = np.r_[inv["opened_at"], inv["closed_at"][inv["closed_at"] >= 0]]
-    fmt = Format(engine.dialect.name == "postgresql", int(times.min()) // g.DAY - 1, int(times.max()) // g.DAY + 1)
+    fmt = Format(
+        engine.dialect.name == "postgresql", int(times.min()) // g.DAY - 1, int(times.max()) // g.DAY + 1
+    )
     with engine.connect() as conn, conn.begin():
         # the demo loads only into a database without claims: its claims' ids run on from the first
         claim0 = conn.scalar(select(func.min(Claim.id)))
