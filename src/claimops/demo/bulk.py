@@ -42,6 +42,7 @@ from claimops.demo import generator as g
 from claimops.demo import names
 from claimops.demo import partners as demo_partners
 from claimops.demo.customers import seed_customers
+from claimops.demo.investigations import seed_investigations
 from claimops.demo.team import seed_team
 from claimops.demo.truth import metadata as truth_metadata
 from claimops.documents import storage
@@ -139,6 +140,9 @@ def seed_database(
     clock.lap("customers and surveys")
     seed_team(engine, seed=seed, hashed=hashed, cutoff=data.cutoff)
     clock.lap("team and training")
+    # the conclusions are the fraud labels the models train on; the planted truth decides them here
+    seed_investigations(engine, data, seed=seed)
+    clock.lap("investigations")
     return SeedReport(
         customers=len(data.customers["name"]),
         policies=len(data.policies["line"]),

@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from mlxtend.frequent_patterns import association_rules, fpgrowth
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 
 from claimops.demo.bulk import seed_database
 from claimops.errors import ValidationFailed
+from claimops.investigations.models import Investigation
 from claimops.mining.data.loader import load_claims
 from claimops.mining.estimators.features import build_features
 from claimops.mining.estimators.rules import (
@@ -245,6 +246,13 @@ def test_top_fraud_rules_recover_the_planted_patterns(empty_engine: Engine) -> N
     assert top["text"].endswith(f"→ 欺诈，提升度 {top['lift']:.1f}")
     assert top["claims"] == round(top["support"] * 4_000)
 
+    # the fraud label is the investigators' conclusion: the planted truth is not needed to mine it
+    without_truth = build_features(load_claims(empty_engine, ground_truth=False))
+    assert without_truth.labels["fraud"].astype(bool).equals(table.labels["fraud"].astype(bool))
+    assert rules_for_table(without_truth, "fraud", lang="en", limit=3)["rules"]
+    # a book with neither conclusions nor planted truth has no fraud label
+    with empty_engine.begin() as conn:
+        conn.execute(delete(Investigation))
     without_truth = build_features(load_claims(empty_engine, ground_truth=False))
     with pytest.raises(ValidationFailed) as err:
         rules_for_table(without_truth, "fraud", lang="en")
