@@ -23,7 +23,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -214,8 +215,19 @@ def main() -> None:
     )
 
 
-def run_once(args: argparse.Namespace) -> Result:
-    name = f"claimops_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+@dataclass(frozen=True)
+class Served:
+    base: str  # the server's address
+    url: str  # its database
+    dbname: str
+    pid: int
+
+
+@contextmanager
+def bench_server(workers: int, prefix: str = "claimops_bench") -> Iterator[Served]:
+    """`claimops serve --workers N` on a new PostgreSQL database with the three desk users; the
+    database is dropped afterwards."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
@@ -229,9 +241,9 @@ def run_once(args: argparse.Namespace) -> Result:
     server = None
     try:
         subprocess.run([*exe, "db", "upgrade"], env=env, check=True, capture_output=True)
-        for user, role in [("handler", "handler"), ("reviewer", "reviewer"), ("finance", "finance")]:
+        for user in ("handler", "reviewer", "finance"):
             subprocess.run(
-                [*exe, "users", "create", user, "--role", role, "--password", "bench-pass-1"],
+                [*exe, "users", "create", user, "--role", user, "--password", "bench-pass-1"],
                 env=env,
                 check=True,
                 capture_output=True,
@@ -239,7 +251,7 @@ def run_once(args: argparse.Namespace) -> Result:
         port = free_port()
         log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115 - the server's
         server = subprocess.Popen(
-            [*exe, "serve", "--port", str(port), "--workers", str(args.workers)],
+            [*exe, "serve", "--port", str(port), "--workers", str(workers)],
             env=env,
             stdout=log,
             stderr=log,
@@ -251,14 +263,20 @@ def run_once(args: argparse.Namespace) -> Result:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        pid = server.pid
-        return asyncio.run(drive(base, args.claims, args.concurrency, lambda: cpu_snapshot(pid, name)))
+        yield Served(base=base, url=url, dbname=name, pid=server.pid)
     finally:
         if server:
             server.terminate()
             server.wait()
         with psycopg.connect(ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_once(args: argparse.Namespace) -> Result:
+    with bench_server(args.workers) as srv:
+        return asyncio.run(
+            drive(srv.base, args.claims, args.concurrency, lambda: cpu_snapshot(srv.pid, srv.dbname))
+        )
 
 
 if __name__ == "__main__":

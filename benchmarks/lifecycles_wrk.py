@@ -23,7 +23,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -31,7 +30,7 @@ import httpx
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).parent))
-from api_lifecycles import ADMIN, cpu_snapshot, free_port, ok  # noqa: E402
+from api_lifecycles import bench_server, cpu_snapshot, ok  # noqa: E402
 
 HERE = Path(__file__).parent
 POLICIES = 200
@@ -153,59 +152,18 @@ def main() -> None:
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: make bench-deps")
-    name = f"claimops_wrk_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    env = {
-        **os.environ,
-        "CLAIMOPS_DATABASE_URL": url,
-        "CLAIMOPS_DATA_DIR": tempfile.mkdtemp(),
-        "CLAIMOPS_SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789",
-    }
-    exe = [sys.executable, "-m", "claimops.cli"]
-    server = None
-    try:
-        subprocess.run([*exe, "db", "upgrade"], env=env, check=True, capture_output=True)
-        for user in ("handler", "reviewer", "finance"):
-            subprocess.run(
-                [*exe, "users", "create", user, "--role", user, "--password", "bench-pass-1"],
-                env=env,
-                check=True,
-                capture_output=True,
-            )
-        port = free_port()
-        log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115 - the server's
-        server = subprocess.Popen(
-            [*exe, "serve", "--port", str(port), "--workers", str(args.workers)],
-            env=env,
-            stdout=log,
-            stderr=log,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                httpx.get(f"{base}/api/v1/openapi.json", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    with bench_server(args.workers, "claimops_wrk") as srv:
         config = Path(tempfile.mkdtemp()) / "wrk.conf"
-        prepare(base, config)
+        prepare(srv.base, config)
         load = os.getloadavg()
-        warm = run_wrk(base, config, 0, 5, args.connections)
-        before = cpu_snapshot(server.pid, name)
+        warm = run_wrk(srv.base, config, 0, 5, args.connections)
+        before = cpu_snapshot(srv.pid, srv.dbname)
         wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        timed = run_wrk(base, config, warm["next_index"], args.seconds, args.connections)
+        timed = run_wrk(srv.base, config, warm["next_index"], args.seconds, args.connections)
         wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        after = cpu_snapshot(server.pid, name)
+        after = cpu_snapshot(srv.pid, srv.dbname)
         done = warm["lifecycles"] + timed["lifecycles"]
-        problems = check_database(url.replace("+psycopg", ""), done, 2 * args.connections)
-    finally:
-        if server:
-            server.terminate()
-            server.wait()
-        with psycopg.connect(ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        problems = check_database(srv.url.replace("+psycopg", ""), done, 2 * args.connections)
     report(
         args,
         load,
